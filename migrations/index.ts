@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initialSchema from './2026-11-28T00-00-00_initial_schema.js';
+
+/**
+ * Every migration, by name (the file name without extension), in the order they apply.
+ * Listed statically so that the same code runs under tsx, vitest and compiled JavaScript.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28T00-00-00_initial_schema': initialSchema,
+};

@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LogEvent } from 'kysely';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
+import { handleHealth } from './http/health.js';
+import { attachWebSocketServer } from './http/websocket.js';
+import { createGraphQLServer, type Yoga } from './http/yoga.js';
+import type { Logger } from './logger.js';
+import { EventBus } from './realtime/event-bus.js';
+import { AgentWorkQueue } from './services/agent-work-queue.js';
+import { createServices, type Services } from './services/index.js';
+import { ClaudeCodeAdapter } from './supervisor/claude-code-adapter.js';
+import type { RuntimeAdapter } from './supervisor/runtime-adapter.js';
+import { Supervisor } from './supervisor/supervisor.js';
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  adapter?: RuntimeAdapter;
+  /** Called for every SQL statement. */
+  onQuery?: (event: LogEvent) => void;
+}
+
+export interface App {
+  config: Config;
+  database: DatabaseHandle;
+  services: Services;
+  yoga: Yoga;
+  supervisor: Supervisor;
+  bus: EventBus;
+  /** Listens on config.host:config.apiPort (0 picks a free port); resolves with the port. */
+  listen(): Promise<number>;
+  /** Stops accepting, ends agent processes, closes the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole server: database (migrated), services, supervisor and HTTP/WebSocket. */
+export async function createApp({ config, log, adapter = new ClaudeCodeAdapter(), onQuery }: AppOptions): Promise<App> {
+  const database = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    logger: log,
+    onQuery,
+  });
+  await migrateToLatest(database.db);
+
+  const bus = new EventBus();
+  const supervisor = new Supervisor(adapter, log.child({ component: 'supervisor' }), config.shutdownGraceMs);
+  const queue = new AgentWorkQueue((agentId, error) => log.error({ err: error, agentId }, 'agent work failed'));
+  const services = createServices({ db: database.db, bus, supervisor, queue, config, log });
+  const recovered = await services.agents.recoverAfterRestart();
+  if (recovered > 0) log.warn({ agents: recovered }, 'agents of an earlier server life were marked as stopped');
+
+  const yoga = createGraphQLServer(services, log);
+  let stopping = false;
+  const httpServer: Server = createServer(async (req, res) => {
+    const probes = {
+      ready: async () => {
+        const databaseUp = await database.ping();
+        return { ok: databaseUp && !stopping, checks: { database: databaseUp, accepting: !stopping } };
+      },
+    };
+    if (await handleHealth(req, res, probes)) return;
+    await yoga.handleNodeRequestAndResponse(req, res, {});
+  });
+  const websocket = attachWebSocketServer(httpServer, yoga);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    services,
+    yoga,
+    supervisor,
+    bus,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.apiPort, config.host, () => resolve((httpServer.address() as AddressInfo).port));
+      }),
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await websocket.close();
+        httpServer.closeAllConnections();
+        await services.agents.shutdown();
+        await closed;
+        supervisor.dispose();
+        await database.close();
+      })();
+      return stopped;
+    },
+  };
+}

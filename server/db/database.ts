@@ -1,0 +1,90 @@
+import fs from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type LogEvent } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { DB } from './types.js';
+
+export type Database = Kysely<DB>;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; 'memory://' keeps everything in memory (tests). */
+  dataDir: string;
+  statementTimeoutMs: number;
+  logger: Logger;
+  /** Called for every SQL statement (tests count statements to prove batching). */
+  onQuery?: (event: LogEvent) => void;
+}
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** True while the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  const { dialect, kind, closeDriver } = options.url
+    ? postgresDialect(options)
+    : await pgliteDialect(options.dataDir);
+  const db = new Kysely<DB>({
+    dialect,
+    plugins: [new CamelCasePlugin()],
+    log: (event) => {
+      options.onQuery?.(event);
+      if (event.level === 'error') {
+        options.logger.error({ err: event.error, sql: event.query.sql }, 'query failed');
+      }
+    },
+  });
+  return {
+    db,
+    kind,
+    async ping() {
+      try {
+        await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+      await closeDriver();
+    },
+  };
+}
+
+function postgresDialect(options: DatabaseOptions) {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 10,
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+  });
+  // An idle client losing its connection must not crash the server; the pool replaces it.
+  pool.on('error', (err) => options.logger.error({ err }, 'postgres pool client error'));
+  return {
+    dialect: new PostgresDialect({ pool }) as Dialect,
+    kind: 'postgres' as const,
+    // Kysely's destroy() ends the pool.
+    closeDriver: async () => {},
+  };
+}
+
+async function pgliteDialect(dataDir: string) {
+  const inMemory = dataDir === 'memory://';
+  if (!inMemory) await fs.mkdir(dataDir, { recursive: true });
+  const pglite = inMemory ? await PGlite.create() : await PGlite.create(dataDir);
+  return {
+    dialect: new PGliteDialect(pglite) as Dialect,
+    kind: 'pglite' as const,
+    closeDriver: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

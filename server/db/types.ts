@@ -1,0 +1,205 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Table shapes in camelCase (CamelCasePlugin maps them to the snake_case columns of migrations/). */
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+/** jsonb: written as a JSON string, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+/** bigint counters come back as strings from pg; repositories convert them. */
+type BigCounter = ColumnType<string | number | bigint, number | undefined, number>;
+
+export const SESSION_STATUSES = ['ACTIVE', 'ARCHIVED'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const AGENT_ROLES = ['MANAGER', 'WORKER'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export const AGENT_STATUSES = [
+  'STARTING', 'IDLE', 'BUSY', 'TERMINATING', 'TERMINATED', 'ERROR', 'RESTARTING', 'FAILED',
+] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+/** Statuses in which an agent has (or is about to have) a live process. */
+export const LIVE_AGENT_STATUSES: readonly AgentStatus[] = ['STARTING', 'IDLE', 'BUSY', 'RESTARTING'];
+
+export const TASK_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export const RUN_STATES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'INTERRUPTED', 'CANCELLED'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export const TASK_ERROR_TYPES = [
+  'AUTHENTICATION_FAILED', 'API_ERROR', 'MAX_TURNS', 'MAX_BUDGET', 'STARTUP_FAILED', 'EXECUTION_ERROR',
+  'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'UNKNOWN',
+] as const;
+export type TaskErrorType = (typeof TASK_ERROR_TYPES)[number];
+
+export const TASK_EVENT_KINDS = [
+  'STATUS', 'AGENT_STARTED', 'MESSAGE', 'THINKING', 'TOOL_CALL', 'TOOL_RESULT', 'RETRY',
+  'PERMISSION_DENIED', 'RESULT', 'RAW',
+] as const;
+export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
+
+export const COMMUNICATION_TYPES = ['TASK_ASSIGNMENT', 'TASK_RESULT', 'MESSAGE'] as const;
+export type CommunicationType = (typeof COMMUNICATION_TYPES)[number];
+
+export const PERMISSION_MODES = ['DEFAULT', 'ACCEPT_EDITS', 'DONT_ASK', 'PLAN'] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export interface AgentConfig {
+  systemPrompt?: string;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+  permissionMode?: PermissionMode;
+  maxTurns?: number;
+  maxBudgetUsd?: number;
+  workingDirectory: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  name: string;
+  workingDirectory: string;
+  status: SessionStatus;
+  config: Json<Record<string, unknown>>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
+export interface AgentsTable {
+  id: string;
+  sessionId: string;
+  name: string;
+  role: AgentRole;
+  runtime: string;
+  model: string | null;
+  status: AgentStatus;
+  config: Json<AgentConfig>;
+  cliSessionId: string;
+  pid: number | null;
+  nodeId: string | null;
+  restartCount: Generated<number>;
+  lastError: string | null;
+  totalCostUsd: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  terminatedAt: Date | null;
+}
+
+export interface TasksTable {
+  id: string;
+  sessionId: string;
+  parentTaskId: string | null;
+  agentId: string | null;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: number;
+  requiredRole: AgentRole | null;
+  attempts: Generated<number>;
+  maxAttempts: number;
+  timeoutSeconds: number | null;
+  result: string | null;
+  errorType: TaskErrorType | null;
+  errorMessage: string | null;
+  costUsd: Generated<number>;
+  inputTokens: BigCounter;
+  outputTokens: BigCounter;
+  cacheReadTokens: BigCounter;
+  cacheCreationTokens: BigCounter;
+  progress: Generated<number>;
+  lastEventSeq: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface TaskDependenciesTable {
+  taskId: string;
+  dependsOnTaskId: string;
+}
+
+export interface RunsTable {
+  id: string;
+  taskId: string;
+  agentId: string;
+  attempt: number;
+  state: RunState;
+  pid: number | null;
+  processGroup: number | null;
+  nodeId: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  reason: string | null;
+  costUsd: Generated<number>;
+  usage: Json<Record<string, unknown>>;
+  startedAt: CreatedAt;
+  finishedAt: Date | null;
+}
+
+export interface TaskEventsTable {
+  id: string;
+  taskId: string;
+  runId: string | null;
+  seq: number;
+  kind: TaskEventKind;
+  payload: Json<Record<string, unknown>>;
+  createdAt: CreatedAt;
+}
+
+export interface AgentCommunicationsTable {
+  id: string;
+  sessionId: string;
+  fromAgentId: string | null;
+  toAgentId: string | null;
+  taskId: string | null;
+  messageType: CommunicationType;
+  content: string;
+  createdAt: CreatedAt;
+}
+
+export interface PerformanceMetricsTable {
+  id: string;
+  name: string;
+  value: number;
+  unit: string;
+  agentId: string | null;
+  taskId: string | null;
+  recordedAt: CreatedAt;
+}
+
+export interface IncidentsTable {
+  id: string;
+  type: string;
+  severity: string;
+  agentId: string | null;
+  taskId: string | null;
+  message: string;
+  recoveryAction: string | null;
+  recoveryResult: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface DB {
+  sessions: SessionsTable;
+  agents: AgentsTable;
+  tasks: TasksTable;
+  taskDependencies: TaskDependenciesTable;
+  runs: RunsTable;
+  taskEvents: TaskEventsTable;
+  agentCommunications: AgentCommunicationsTable;
+  performanceMetrics: PerformanceMetricsTable;
+  incidents: IncidentsTable;
+}
+
+export type SessionRow = Selectable<SessionsTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type TaskRow = Selectable<TasksTable>;
+export type RunRow = Selectable<RunsTable>;
+export type TaskEventRow = Selectable<TaskEventsTable>;
+export type CommunicationRow = Selectable<AgentCommunicationsTable>;
+export type NewTask = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
+export type AgentUpdate = Updateable<AgentsTable>;
+export type RunUpdate = Updateable<RunsTable>;

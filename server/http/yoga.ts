@@ -1,0 +1,43 @@
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { DomainError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { schema } from '../schema/index.js';
+import type { Services } from '../services/index.js';
+
+export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+/**
+ * The GraphQL server. Expected failures outside the typed error unions (a bad page size on a
+ * list, an unknown task in a subscription) keep their message and carry their code; anything
+ * else is masked so internals never leak.
+ */
+export function createGraphQLServer(services: Services, log: Logger): Yoga {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: { title: 'Agent control plane', subscriptionsProtocol: 'WS' },
+    landingPage: false,
+    context: () => ({ services }),
+    logging: {
+      debug: (...args) => log.debug(args),
+      info: (...args) => log.info(args),
+      warn: (...args) => log.warn(args),
+      error: (...args) => log.error(args),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original instanceof DomainError) {
+          return new GraphQLError(original.message, {
+            nodes: error instanceof GraphQLError ? error.nodes : undefined,
+            path: error instanceof GraphQLError ? error.path : undefined,
+            extensions: { code: original.code, ...('field' in original ? { field: original.field } : {}) },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+  });
+}

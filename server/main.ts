@@ -1,0 +1,47 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+/** Composition root: config -> app (db, services, supervisor, http) -> signals. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const app = await createApp({ config, log });
+  const port = await app.listen();
+  log.info(
+    { database: app.database.kind, dataDir: app.database.kind === 'pglite' ? config.database.dataDir : undefined },
+    `GraphQL API and GraphiQL at http://${config.host}:${port}/graphql`,
+  );
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000);
+    forced.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import type { CommunicationRow } from '../../db/types.js';
+import { builder } from '../builder.js';
+import { parseOptionalGlobalId } from '../global-id.js';
+import { resolveIdConnection } from '../pagination.js';
+import { Agent } from './agent.js';
+import { CommunicationTypeEnum } from './enums.js';
+import { Session } from './session.js';
+import { Task } from './task.js';
+
+export const Communication = builder.loadableNode('Communication', {
+  description: 'A message between agents, or between a person (or the system) and an agent.',
+  id: { resolve: (message: CommunicationRow) => message.id },
+  load: (ids: string[], ctx) => ctx.services.communications.load(ids),
+  sort: (message) => message.id,
+  fields: (t) => ({
+    session: t.field({ type: Session, resolve: (message) => message.sessionId }),
+    fromAgent: t.field({ type: Agent, nullable: true, description: 'Null when a person or the system spoke.', resolve: (m) => m.fromAgentId }),
+    toAgent: t.field({ type: Agent, nullable: true, description: 'Null when spoken to a person or the system.', resolve: (m) => m.toAgentId }),
+    task: t.field({ type: Task, nullable: true, resolve: (message) => message.taskId }),
+    messageType: t.expose('messageType', { type: CommunicationTypeEnum }),
+    content: t.exposeString('content'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const CommunicationFilter = builder.inputType('CommunicationFilter', {
+  fields: (t) => ({
+    sessionId: t.id(),
+    agentId: t.id({ description: 'Messages from or to this agent.' }),
+    taskId: t.id(),
+    messageType: t.field({ type: CommunicationTypeEnum }),
+  }),
+});
+
+builder.queryField('communications', (t) =>
+  t.connection({
+    type: Communication,
+    args: { filter: t.arg({ type: CommunicationFilter }) },
+    resolve: (_root, { filter, ...args }, ctx) => {
+      const ids = {
+        sessionId: parseOptionalGlobalId(filter?.sessionId?.toString(), 'Session', 'filter.sessionId'),
+        agentId: parseOptionalGlobalId(filter?.agentId?.toString(), 'Agent', 'filter.agentId'),
+        taskId: parseOptionalGlobalId(filter?.taskId?.toString(), 'Task', 'filter.taskId'),
+      };
+      return resolveIdConnection(args, (page) =>
+        ctx.services.communications.list({ ...ids, messageType: filter?.messageType ?? undefined }, page),
+      );
+    },
+  }),
+);

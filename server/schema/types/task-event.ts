@@ -1,0 +1,61 @@
+import type { TaskEventRow } from '../../db/types.js';
+import { InvalidInputError } from '../../errors.js';
+import { builder } from '../builder.js';
+import { parseGlobalId } from '../global-id.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
+import { TaskEventKindEnum } from './enums.js';
+import { Task } from './task.js';
+
+export const TaskEvent = builder.objectRef<TaskEventRow>('TaskEvent').implement({
+  description: "One numbered entry of a task's transcript: a status change or something the agent said or did.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    seq: t.exposeInt('seq', { description: 'Gap-free per task, from 1; resume a stream with afterSeq.' }),
+    kind: t.expose('kind', { type: TaskEventKindEnum }),
+    payload: t.expose('payload', { type: 'JSON' }),
+    runId: t.exposeID('runId', { nullable: true }),
+    task: t.field({ type: Task, resolve: (event) => event.taskId }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+function checkAfterSeq(afterSeq: number): number {
+  if (afterSeq < 0) throw new InvalidInputError('afterSeq', 'must be 0 or more');
+  return afterSeq;
+}
+
+builder.objectField(Task, 'events', (t) =>
+  t.field({
+    type: [TaskEvent],
+    description: 'The transcript in seq order, a page at a time.',
+    args: {
+      afterSeq: t.arg.int({ defaultValue: 0 }),
+      first: t.arg.int({ defaultValue: MAX_PAGE_SIZE }),
+    },
+    resolve: (task, args, ctx) => {
+      const first = args.first ?? MAX_PAGE_SIZE;
+      if (first < 0 || first > 1000) throw new InvalidInputError('first', 'must be between 0 and 1000');
+      return ctx.services.taskEvents.listAfter(task.id, checkAfterSeq(args.afterSeq ?? 0), first);
+    },
+  }),
+);
+
+builder.subscriptionField('taskEvents', (t) =>
+  t.field({
+    type: TaskEvent,
+    description:
+      "A task's transcript: stored events after afterSeq, then live ones, with no gap and no duplicate. " +
+      'Completes once the task has reached a terminal status.',
+    args: {
+      taskId: t.arg.id({ required: true }),
+      afterSeq: t.arg.int({ defaultValue: 0 }),
+    },
+    subscribe: async (_root, args, ctx) => {
+      const taskId = parseGlobalId(String(args.taskId), 'Task', 'taskId');
+      const afterSeq = checkAfterSeq(args.afterSeq ?? 0);
+      await ctx.services.tasks.getTask(taskId, 'taskId');
+      return ctx.services.taskEvents.stream(taskId, afterSeq);
+    },
+    resolve: (event) => event,
+  }),
+);

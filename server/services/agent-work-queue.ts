@@ -1,0 +1,30 @@
+/**
+ * Serialises all work that concerns one agent (its events, its exit, starting its next
+ * task), so that a transcript is written in the order the agent produced it and a task is
+ * never started twice. Work for different agents runs concurrently.
+ */
+export class AgentWorkQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly onError: (agentId: string, error: unknown) => void) {}
+
+  run<T>(agentId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(agentId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch((error) => this.onError(agentId, error));
+    this.tails.set(agentId, tail);
+    void tail.then(() => {
+      if (this.tails.get(agentId) === tail) this.tails.delete(agentId);
+    });
+    return next;
+  }
+
+  /** Resolves once everything queued so far for the agent has finished. */
+  async drain(agentId: string): Promise<void> {
+    await this.tails.get(agentId);
+  }
+
+  async drainAll(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+}

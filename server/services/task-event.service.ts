@@ -1,0 +1,98 @@
+import type { Executor } from '../db/repositories/executor.js';
+import { findTasksByIds, nextEventSeq } from '../db/repositories/task.repository.js';
+import { insertTaskEvent, listTaskEventsAfter } from '../db/repositories/task-event.repository.js';
+import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskStatus } from '../db/types.js';
+import { newId } from '../ids.js';
+import type { ServiceDeps } from './deps.js';
+import type { AfterCommit } from './transaction.js';
+
+const REPLAY_PAGE = 500;
+
+/** The durable, numbered transcript of each task, and its replay-then-live stream. */
+export class TaskEventService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Appends an event with the task's next seq inside the caller's transaction; publishes after commit. */
+  async append(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    event: { taskId: string; runId: string | null; kind: TaskEventKind; payload: Record<string, unknown> },
+  ): Promise<TaskEventRow> {
+    const seq = await nextEventSeq(trx, event.taskId);
+    const row = await insertTaskEvent(trx, {
+      id: newId(),
+      taskId: event.taskId,
+      runId: event.runId,
+      seq,
+      kind: event.kind,
+      payload: JSON.stringify(event.payload),
+    });
+    afterCommit(() => this.deps.bus.publish('taskEvent', event.taskId, row));
+    return row;
+  }
+
+  /** A status transition, recorded with its reason. */
+  appendStatus(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    taskId: string,
+    runId: string | null,
+    transition: { from: TaskStatus | null; to: TaskStatus; reason: string },
+  ): Promise<TaskEventRow> {
+    return this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
+  }
+
+  listAfter(taskId: string, afterSeq: number, limit: number): Promise<TaskEventRow[]> {
+    return listTaskEventsAfter(this.deps.db, taskId, afterSeq, limit);
+  }
+
+  /**
+   * Every event after `afterSeq`, in order, with no gap and no duplicate: stored events
+   * first, then live ones. Ends once the task has reached a terminal status.
+   */
+  async *stream(taskId: string, afterSeq: number): AsyncGenerator<TaskEventRow> {
+    // Subscribe before reading the database, so nothing committed in between is missed.
+    const live = this.deps.bus.subscribe('taskEvent', taskId);
+    try {
+      let lastSeq = afterSeq;
+      for (const event of await this.readAll(taskId, lastSeq)) {
+        yield event;
+        lastSeq = event.seq;
+      }
+      const [task] = await findTasksByIds(this.deps.db, [taskId]);
+      if (!task || (TERMINAL_TASK_STATUSES.includes(task.status) && lastSeq >= task.lastEventSeq)) return;
+
+      for await (const event of live) {
+        if (event.seq <= lastSeq) continue;
+        // Publication order can differ from commit order; fill any hole from the database.
+        const missing = event.seq > lastSeq + 1 ? await this.readAll(taskId, lastSeq, event.seq) : [];
+        for (const earlier of [...missing, event]) {
+          if (earlier.seq <= lastSeq) continue;
+          yield earlier;
+          lastSeq = earlier.seq;
+          if (isTerminalStatusEvent(earlier)) return;
+        }
+      }
+    } finally {
+      live.close();
+    }
+  }
+
+  private async readAll(taskId: string, afterSeq: number, beforeSeq = Number.POSITIVE_INFINITY): Promise<TaskEventRow[]> {
+    const events: TaskEventRow[] = [];
+    let cursor = afterSeq;
+    for (;;) {
+      const page = await listTaskEventsAfter(this.deps.db, taskId, cursor, REPLAY_PAGE);
+      for (const event of page) {
+        if (event.seq >= beforeSeq) return events;
+        events.push(event);
+        cursor = event.seq;
+      }
+      if (page.length < REPLAY_PAGE) return events;
+    }
+  }
+}
+
+function isTerminalStatusEvent(event: TaskEventRow): boolean {
+  return event.kind === 'STATUS' && TERMINAL_TASK_STATUSES.includes(event.payload.to as TaskStatus);
+}

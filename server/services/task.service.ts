@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { findAgentForUpdate, updateAgent } from '../db/repositories/agent.repository.js';
+import type { Executor } from '../db/repositories/executor.js';
+import type { PageQuery } from '../db/repositories/pagination.js';
+import { insertRun } from '../db/repositories/run.repository.js';
+import {
+  findNextQueuedTaskForAgent,
+  findTaskForUpdate,
+  findTasksByIds,
+  insertTask,
+  listTasks,
+  updateTask,
+  type TaskFilter,
+} from '../db/repositories/task.repository.js';
+import { AGENT_ROLES, type AgentRow, type TaskRow } from '../db/types.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { CommunicationService } from './communication.service.js';
+import type { ServiceDeps } from './deps.js';
+import type { RunTracker } from './run-tracker.js';
+import type { SessionService } from './session.service.js';
+import type { TaskEventService } from './task-event.service.js';
+import { inTransaction } from './transaction.js';
+import { parseInput } from './validation.js';
+
+const createTaskInput = z.object({
+  sessionId: z.string(),
+  title: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  description: z.string().max(100_000, 'must be at most 100000 characters').default(''),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  agentId: z.string().optional(),
+  parentTaskId: z.string().optional(),
+  requiredRole: z.enum(AGENT_ROLES).optional(),
+  maxAttempts: z.number().int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(1),
+  timeoutSeconds: z.number().int().min(1, 'must be at least 1').max(86_400, 'must be at most 86400').optional(),
+});
+export type CreateTaskInput = z.input<typeof createTaskInput>;
+
+/** Statuses from which a task may still be handed to an agent or cancelled. */
+const WAITING_STATUSES = ['PENDING', 'QUEUED'] as const;
+
+export class TaskService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly sessions: SessionService,
+    private readonly events: TaskEventService,
+    private readonly communications: CommunicationService,
+    private readonly runs: RunTracker,
+  ) {}
+
+  async createTask(input: CreateTaskInput): Promise<TaskRow> {
+    const parsed = parseInput(createTaskInput, input);
+    const session = await this.sessions.getSession(parsed.sessionId, 'sessionId');
+    if (parsed.parentTaskId) {
+      const parent = await this.getTask(parsed.parentTaskId, 'parentTaskId');
+      if (parent.sessionId !== session.id) {
+        throw new InvalidInputError('parentTaskId', 'the parent task belongs to another session');
+      }
+    }
+    const task = await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      if (parsed.agentId) await this.lockAssignableAgent(trx, parsed.agentId, session.id, parsed.requiredRole);
+      const created = await insertTask(trx, {
+        id: newId(),
+        sessionId: session.id,
+        parentTaskId: parsed.parentTaskId ?? null,
+        agentId: parsed.agentId ?? null,
+        title: parsed.title,
+        description: parsed.description,
+        status: 'QUEUED',
+        priority: parsed.priority,
+        requiredRole: parsed.requiredRole ?? null,
+        maxAttempts: parsed.maxAttempts,
+        timeoutSeconds: parsed.timeoutSeconds ?? null,
+      });
+      await this.events.appendStatus(trx, afterCommit, created.id, null, {
+        from: null,
+        to: 'QUEUED',
+        reason: parsed.agentId ? 'created and assigned to an agent' : 'created; waiting for an agent',
+      });
+      return created;
+    });
+    if (task.agentId) await this.dispatch(task.agentId);
+    return this.getTask(task.id);
+  }
+
+  async assignTask(taskId: string, agentId: string): Promise<TaskRow> {
+    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const task = await findTaskForUpdate(trx, taskId);
+      if (!task) throw new NotFoundError('Task', 'taskId', taskId);
+      if (!(WAITING_STATUSES as readonly string[]).includes(task.status)) {
+        throw new ConflictError('taskId', `Task is ${task.status}; only PENDING or QUEUED tasks can be assigned.`);
+      }
+      const agent = await this.lockAssignableAgent(trx, agentId, task.sessionId, task.requiredRole ?? undefined);
+      await updateTask(trx, task.id, { agentId: agent.id });
+      await this.events.append(trx, afterCommit, {
+        taskId: task.id,
+        runId: null,
+        kind: 'STATUS',
+        payload: { from: task.status, to: task.status, reason: `assigned to agent ${agent.name}` },
+      });
+    });
+    await this.dispatch(agentId);
+    return this.getTask(taskId);
+  }
+
+  async cancelTask(taskId: string, reason: string | undefined): Promise<TaskRow> {
+    const why = reason?.trim() || 'cancelled by request';
+    if (why.length > 1000) throw new InvalidInputError('reason', 'must be at most 1000 characters');
+    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const task = await findTaskForUpdate(trx, taskId);
+      if (!task) throw new NotFoundError('Task', 'taskId', taskId);
+      if (!(WAITING_STATUSES as readonly string[]).includes(task.status)) {
+        throw new ConflictError('taskId', `Task is ${task.status}; only PENDING or QUEUED tasks can be cancelled.`);
+      }
+      await updateTask(trx, task.id, {
+        status: 'CANCELLED',
+        errorType: null,
+        errorMessage: why,
+        finishedAt: new Date(),
+      });
+      await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'CANCELLED', reason: why });
+    });
+    return this.getTask(taskId);
+  }
+
+  async getTask(id: string, field = 'id'): Promise<TaskRow> {
+    const [task] = await findTasksByIds(this.deps.db, [id]);
+    if (!task) throw new NotFoundError('Task', field, id);
+    return task;
+  }
+
+  loadTasks(ids: readonly string[]): Promise<TaskRow[]> {
+    return findTasksByIds(this.deps.db, ids);
+  }
+
+  listTasks(filter: TaskFilter, page: PageQuery): Promise<TaskRow[]> {
+    return listTasks(this.deps.db, filter, page);
+  }
+
+  /** Starts the agent's next queued task if it is idle; serialised with the agent's other work. */
+  dispatch(agentId: string): Promise<void> {
+    return this.deps.queue.run(agentId, () => this.dispatchNow(agentId));
+  }
+
+  /** Must run inside the agent's work queue. */
+  async dispatchNow(agentId: string): Promise<void> {
+    const { supervisor, config } = this.deps;
+    if (!supervisor.isRunning(agentId)) return;
+    const started = await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const agent = await findAgentForUpdate(trx, agentId);
+      if (!agent || agent.status !== 'IDLE') return undefined;
+      const task = await findNextQueuedTaskForAgent(trx, agentId);
+      if (!task) return undefined;
+      const attempt = task.attempts + 1;
+      const pid = supervisor.pidOf(agentId) ?? null;
+      const run = await insertRun(trx, {
+        id: newId(),
+        taskId: task.id,
+        agentId,
+        attempt,
+        state: 'RUNNING',
+        pid,
+        processGroup: pid,
+        nodeId: config.nodeId,
+        usage: '{}',
+      });
+      const running = await updateTask(trx, task.id, {
+        status: 'RUNNING',
+        attempts: attempt,
+        startedAt: task.startedAt ?? new Date(),
+        errorType: null,
+        errorMessage: null,
+      });
+      await this.events.appendStatus(trx, afterCommit, task.id, run.id, {
+        from: task.status,
+        to: 'RUNNING',
+        reason: `attempt ${attempt} of ${task.maxAttempts} started on agent ${agent.name}`,
+      });
+      await this.communications.record(trx, {
+        sessionId: task.sessionId,
+        fromAgentId: null,
+        toAgentId: agentId,
+        taskId: task.id,
+        messageType: 'TASK_ASSIGNMENT',
+        content: taskPrompt(running),
+      });
+      await updateAgent(trx, agentId, { status: 'BUSY' });
+      return { task: running, run };
+    });
+    if (!started) return;
+    this.runs.begin(agentId, { runId: started.run.id, taskId: started.task.id });
+    // If the process died in between, its exit (queued behind us) settles the run.
+    supervisor.sendTurn(agentId, taskPrompt(started.task), started.run.id);
+  }
+
+  /** Checks, under lock, that an agent exists in the session, is alive and fits the role. */
+  private async lockAssignableAgent(
+    trx: Executor,
+    agentId: string,
+    sessionId: string,
+    requiredRole: string | undefined,
+  ): Promise<AgentRow> {
+    const agent = await findAgentForUpdate(trx, agentId);
+    if (!agent) throw new NotFoundError('Agent', 'agentId', agentId);
+    if (agent.sessionId !== sessionId) throw new InvalidInputError('agentId', 'the agent belongs to another session');
+    if (requiredRole && agent.role !== requiredRole) {
+      throw new InvalidInputError('agentId', `the task requires a ${requiredRole} agent; this one is a ${agent.role}`);
+    }
+    if (!['STARTING', 'IDLE', 'BUSY'].includes(agent.status)) {
+      throw new ConflictError('agentId', `Agent ${agent.name} is ${agent.status} and cannot take tasks.`);
+    }
+    return agent;
+  }
+}
+
+/** What the agent is asked to do: the title, then the description when there is one. */
+export function taskPrompt(task: Pick<TaskRow, 'title' | 'description'>): string {
+  return task.description ? `${task.title}\n\n${task.description}` : task.title;
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
+import { TASK, TASK_EVENTS } from '../support/operations.js';
+import { collect, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('a task on a real agent process (fake CLI)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ agentEnvironment: { ANTHROPIC_API_KEY: 'test-key' } });
+  });
+  afterAll(() => t?.stop());
+
+  it('runs session -> agent -> task to SUCCEEDED, stores the transcript in order and streams it live', async () => {
+    const sessionId = await createSession(t);
+    const agent = await createAgent(t, sessionId);
+    expect(agent.status).toBe('IDLE');
+    expect(agent.pid).toBeGreaterThan(0);
+
+    // Created unassigned, so a subscriber can attach before anything runs.
+    const task = await createTask(t, { sessionId, title: 'USE_TOOL please', description: 'Print a greeting.' });
+    expect(task.status).toBe('QUEUED');
+    const live = collect(t.wsClient(), TASK_EVENTS, { taskId: task.id, afterSeq: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const assigned = await t.ok(
+      `mutation($taskId: ID!, $agentId: ID!) { assignTask(taskId: $taskId, agentId: $agentId) {
+        __typename ... on AssignTaskSuccess { task { status agent { id } } } } }`,
+      { taskId: task.id, agentId: agent.id },
+    );
+    expect(assigned.assignTask.task.agent.id).toBe(agent.id);
+
+    const liveEvents = await live.done;
+    const ended = await waitForTaskEnd(t, task.id);
+    expect(ended.status).toBe('SUCCEEDED');
+    expect(ended.result).toContain('hello-from-tool');
+    expect(ended.error).toBeNull();
+    expect(ended.costUsd).toBeGreaterThan(0);
+    expect(ended.usage.inputTokens).toBeGreaterThan(0);
+    expect(ended.attempts).toBe(1);
+
+    const stored = ended.events;
+    // Gap-free from 1.
+    expect(stored.map((e: any) => e.seq)).toEqual(stored.map((_: unknown, i: number) => i + 1));
+    const kinds = stored.map((e: any) => e.kind);
+    expect(kinds.indexOf('AGENT_STARTED')).toBeGreaterThan(-1);
+    const order = ['AGENT_STARTED', 'MESSAGE', 'TOOL_CALL', 'TOOL_RESULT', 'RESULT'].map((k) => kinds.indexOf(k));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(kinds.at(-1)).toBe('STATUS');
+    expect(stored.at(-1).payload).toMatchObject({ from: 'RUNNING', to: 'SUCCEEDED' });
+    const toolCall = stored.find((e: any) => e.kind === 'TOOL_CALL');
+    expect(toolCall.payload).toMatchObject({ name: 'Bash', input: { command: 'echo hello-from-tool' } });
+    const toolResult = stored.find((e: any) => e.kind === 'TOOL_RESULT');
+    expect(JSON.stringify(toolResult.payload.content)).toContain('hello-from-tool');
+    const result = stored.find((e: any) => e.kind === 'RESULT');
+    expect(result.payload.outcome ?? result.payload).toMatchObject({ ok: true });
+
+    // The live subscriber saw exactly the stored transcript, then the stream completed.
+    expect(liveEvents.map((v: any) => v.taskEvents.seq)).toEqual(stored.map((e: any) => e.seq));
+    expect(liveEvents.map((v: any) => v.taskEvents.kind)).toEqual(kinds);
+
+    // A late subscriber replays the same events in the same order.
+    const late = await collect(t.wsClient(), TASK_EVENTS, { taskId: task.id, afterSeq: 0 }).done;
+    expect(late.map((v: any) => v.taskEvents)).toEqual(liveEvents.map((v: any) => v.taskEvents));
+    // ...and from a cursor, only what came after it.
+    const tail = await collect(t.wsClient(), TASK_EVENTS, { taskId: task.id, afterSeq: 3 }).done;
+    expect(tail.map((v: any) => v.taskEvents.seq)).toEqual(stored.slice(3).map((e: any) => e.seq));
+
+    // The instruction and the answer are recorded as communications.
+    const comms = await t.ok(
+      `query($taskId: ID!) { communications(filter: { taskId: $taskId }) { edges { node {
+        messageType content fromAgent { id } toAgent { id } } } } }`,
+      { taskId: task.id },
+    );
+    expect(comms.communications.edges.map((e: any) => e.node)).toEqual([
+      { messageType: 'TASK_ASSIGNMENT', content: 'USE_TOOL please\n\nPrint a greeting.', fromAgent: null, toAgent: { id: agent.id } },
+      { messageType: 'TASK_RESULT', content: ended.result, fromAgent: { id: agent.id }, toAgent: null },
+    ]);
+
+    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status totalCostUsd } } }`, { id: agent.id });
+    expect(after.status).toBe('IDLE');
+    expect(after.totalCostUsd).toBeCloseTo(ended.costUsd, 10);
+  });
+
+  it('runs queued tasks one after another on the same process, with per-turn cost', async () => {
+    const sessionId = await createSession(t, 'queue');
+    const agent = await createAgent(t, sessionId, { name: 'serial' });
+    const first = await createTask(t, { sessionId, title: 'first question', agentId: agent.id });
+    const second = await createTask(t, { sessionId, title: 'second question', agentId: agent.id });
+    const [a, b] = [await waitForTaskEnd(t, first.id), await waitForTaskEnd(t, second.id)];
+    expect([a.status, b.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(a.result).toContain('first question');
+    expect(b.result).toContain('second question');
+    // The CLI reports running totals per process; each task gets only its own turn's share.
+    expect(b.costUsd).toBeGreaterThan(0);
+    expect(b.costUsd).toBeCloseTo(a.costUsd, 6);
+  });
+
+  it('fails a task with a typed reason when the CLI is not logged in', async () => {
+    const noKey = await startTestApp({ agentEnvironment: {} });
+    try {
+      const sessionId = await createSession(noKey);
+      const agent = await createAgent(noKey, sessionId);
+      const task = await createTask(noKey, { sessionId, title: 'hello', agentId: agent.id });
+      const ended = await waitForTaskEnd(noKey, task.id);
+      expect(ended.status).toBe('FAILED');
+      expect(ended.error.type).toBe('AUTHENTICATION_FAILED');
+      expect(ended.error.message).toMatch(/Not logged in/);
+    } finally {
+      await noKey.stop();
+    }
+  });
+
+  it('fails a task with API_ERROR and MAX_TURNS reasons', async () => {
+    const sessionId = await createSession(t, 'failures');
+    const agent = await createAgent(t, sessionId, { name: 'failing', maxTurns: 2 });
+    const apiError = await createTask(t, { sessionId, title: 'FAIL_API now', agentId: agent.id });
+    const maxTurns = await createTask(t, { sessionId, title: 'MAX_TURNS loop', agentId: agent.id });
+    const [a, b] = [await waitForTaskEnd(t, apiError.id), await waitForTaskEnd(t, maxTurns.id)];
+    expect(a.status).toBe('FAILED');
+    expect(a.error.type).toBe('API_ERROR');
+    expect(a.events.some((e: any) => e.kind === 'RETRY')).toBe(true);
+    expect(b.status).toBe('FAILED');
+    expect(b.error.type).toBe('MAX_TURNS');
+  });
+
+  it('fails the running task and marks the agent ERROR when the process crashes', async () => {
+    const sessionId = await createSession(t, 'crash');
+    const agent = await createAgent(t, sessionId, { name: 'crasher' });
+    const task = await createTask(t, { sessionId, title: 'CRASH now', agentId: agent.id });
+    const ended = await waitForTaskEnd(t, task.id);
+    expect(ended.status).toBe('FAILED');
+    expect(ended.error.type).toBe('AGENT_EXITED');
+    expect(ended.error.message).toContain('simulated crash');
+    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid lastError } } }`, { id: agent.id });
+    expect(after).toMatchObject({ status: 'ERROR', pid: null });
+    expect(after.lastError).toContain('exited with code 3');
+  });
+
+  it('terminates an agent mid-task: the process tree ends and the task fails with the reason', async () => {
+    const sessionId = await createSession(t, 'terminate');
+    const agent = await createAgent(t, sessionId, { name: 'sleeper' });
+    const task = await createTask(t, { sessionId, title: 'SLEEP 20000', agentId: agent.id });
+    expect(task.status).toBe('RUNNING');
+    const data = await t.ok(`mutation($id: ID!) { terminateAgent(id: $id) { __typename ... on TerminateAgentSuccess { agent { status pid } } } }`, { id: agent.id });
+    expect(data.terminateAgent.agent).toEqual({ status: 'TERMINATED', pid: null });
+    expect(() => process.kill(agent.pid, 0)).toThrow();
+    const { task: after } = await t.ok(TASK, { id: task.id });
+    expect(after.status).toBe('FAILED');
+    expect(after.error.type).toBe('AGENT_TERMINATED');
+  });
+});
