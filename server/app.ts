@@ -64,7 +64,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
       },
     };
     if (await handleHealth(req, res, probes)) return;
-    await yoga.handleNodeRequestAndResponse(req, res, {});
+    await yoga.requestListener(req, res);
   });
   const websocket = attachWebSocketServer(httpServer, yoga);
 

@@ -22,6 +22,24 @@ const environmentSchema = z.object({
 
 export type Environment = z.input<typeof environmentSchema>;
 
+/** What each variable accepts, said in the error so the fix is obvious. */
+const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
+  DATABASE_URL: 'a postgres:// or postgresql:// URL, or unset for the embedded PGlite',
+  DATA_DIR: 'a folder for the embedded database (default ./data)',
+  REDIS_URL: 'a redis:// or rediss:// URL, or unset for in-memory pubsub',
+  HOST: 'an interface to bind (default 127.0.0.1)',
+  API_PORT: 'a port number from 0 to 65535 (default 4005)',
+  DASHBOARD_PORT: 'a port number from 0 to 65535 (default 6011)',
+  NODE_ID: 'a name for this server node (default: the host name)',
+  CLAUDE_CLI_PATH: 'the path of a claude executable, or unset for the pinned dependency',
+  CLAUDE_MAX_AGENTS: 'an integer from 1 to 1000 (default 10)',
+  CLAUDE_AGENT_TIMEOUT: 'seconds, an integer from 1 to 86400 (default 300)',
+  WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'milliseconds, from 100 to 600000 (default 30000)',
+  SHUTDOWN_GRACE_MS: 'milliseconds, from 0 to 120000 (default 5000)',
+};
+
 export interface Config {
   database: { url?: string; dataDir: string; statementTimeoutMs: number };
   redisUrl?: string;
@@ -69,8 +87,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const parsed = environmentSchema.safeParse(relevant);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      return `  ${name}=${JSON.stringify(environment[name])}: ${issue.message}`;
+      const name = String(issue.path[0]) as keyof typeof ACCEPTED;
+      return `  ${name}=${JSON.stringify(environment[name])}: ${issue.message}; expected ${ACCEPTED[name]}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable and its default.`);
   }

@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Context } from '../context.js';
@@ -18,6 +19,8 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: { title: 'Agent control plane', subscriptionsProtocol: 'WS' },
+    // Bundled assets: GraphiQL works on machines with no internet access.
+    renderGraphiQL,
     landingPage: false,
     context: () => ({ services }),
     logging: {

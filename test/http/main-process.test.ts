@@ -1,0 +1,171 @@
+/**
+ * The server as `npm start` runs it: a real Node process, its configuration errors, a
+ * graceful SIGTERM, and a SIGKILL followed by a restart on the same data.
+ */
+import { execa, type ResultPromise } from 'execa';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_CLAUDE } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface RunningServer {
+  child: ResultPromise;
+  url: string;
+  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+}
+
+describe('the server process', () => {
+  let scratch: string;
+  let database: TestDatabase;
+  const leftovers: number[] = [];
+
+  beforeAll(async () => {
+    scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-main-'));
+    database = process.env.TEST_DATABASE_URL
+      ? await createTestDatabase()
+      : { dataDir: path.join(scratch, 'data'), drop: async () => {} };
+  });
+  afterAll(async () => {
+    for (const pid of leftovers) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+    await database.drop();
+    await fs.rm(scratch, { recursive: true, force: true });
+  });
+
+  function environment(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? '',
+      HOME: scratch,
+      DATA_DIR: database.dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      API_PORT: '0',
+      WORKSPACE_ROOT: path.join(scratch, 'workspace'),
+      CLAUDE_CLI_PATH: FAKE_CLAUDE,
+      ANTHROPIC_API_KEY: 'test-key',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_GRACE_MS: '2000',
+      ...extra,
+    };
+  }
+
+  async function start(): Promise<RunningServer> {
+    const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: environment(),
+      extendEnv: false,
+      reject: false,
+      buffer: false,
+    });
+    const lines = readline.createInterface({ input: child.stdout! });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server did not report its URL')), 30_000);
+      lines.on('line', (line) => {
+        const match = /http:\/\/[\d.]+:\d+\/graphql/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[0]);
+        }
+      });
+      void child.then(() => reject(new Error('server exited before listening')));
+    });
+    return {
+      child,
+      url,
+      async gql(query, variables) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await response.json()) as { data?: any; errors?: unknown };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return body.data;
+      },
+    };
+  }
+
+  async function startRunningTask(server: RunningServer, title: string, maxAttempts: number) {
+    const session = await server.gql(`mutation { createSession(input: { name: "proc" }) { ... on CreateSessionSuccess { session { id } } } }`);
+    const sessionId = session.createSession.session.id;
+    const created = await server.gql(
+      `mutation($s: ID!) { createAgent(input: { sessionId: $s, name: "w", role: WORKER }) { ... on CreateAgentSuccess { agent { id pid } } } }`,
+      { s: sessionId },
+    );
+    const agent = created.createAgent.agent;
+    leftovers.push(agent.pid);
+    const task = await server.gql(
+      `mutation($s: ID!, $a: ID!, $t: String!, $m: Int) { createTask(input: { sessionId: $s, agentId: $a, title: $t, maxAttempts: $m }) {
+        ... on CreateTaskSuccess { task { id status } } } }`,
+      { s: sessionId, a: agent.id, t: title, m: maxAttempts },
+    );
+    expect(task.createTask.task.status).toBe('RUNNING');
+    return { agent, task: task.createTask.task };
+  }
+
+  it('refuses a bad configuration with a message naming the variable', async () => {
+    const result = await execa('node', ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: environment({ API_PORT: 'abc', LOG_LEVEL: 'loud' }),
+      extendEnv: false,
+      reject: false,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('API_PORT');
+    expect(result.stderr).toContain('LOG_LEVEL');
+    expect(result.stderr).toMatch(/fatal.*error.*warn/);
+  });
+
+  it('on SIGTERM stops agent processes, records them, and exits 0', async () => {
+    const server = await start();
+    const { agent, task } = await startRunningTask(server, 'SLEEP 30000', 1);
+    server.child.kill('SIGTERM');
+    const result = await server.child;
+    expect(result.exitCode).toBe(0);
+    expect(() => process.kill(agent.pid, 0)).toThrow();
+
+    const again = await start();
+    try {
+      const data = await again.gql(
+        `query($a: ID!, $t: ID!) { agent(id: $a) { ... on Agent { status } } task(id: $t) { ... on Task { status error { type } } } }`,
+        { a: agent.id, t: task.id },
+      );
+      expect(data.agent.status).toBe('TERMINATED');
+      expect(data.task).toEqual({ status: 'FAILED', error: { type: 'AGENT_TERMINATED' } });
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.child;
+    }
+  });
+
+  it('after a SIGKILL, the next start marks the lost agent ERROR and requeues its task', async () => {
+    const server = await start();
+    const { agent, task } = await startRunningTask(server, 'SLEEP 3000', 2);
+    server.child.kill('SIGKILL');
+    await server.child;
+
+    const again = await start();
+    try {
+      const data = await again.gql(
+        `query($a: ID!, $t: ID!) { agent(id: $a) { ... on Agent { status lastError } }
+          task(id: $t) { ... on Task { status attempts error { type } events(afterSeq: 0) { kind payload } } } }`,
+        { a: agent.id, t: task.id },
+      );
+      expect(data.agent.status).toBe('ERROR');
+      expect(data.agent.lastError).toMatch(/server stopped/);
+      // One attempt of two was used: the task waits in the queue again, with the reason kept.
+      expect(data.task).toMatchObject({ status: 'QUEUED', attempts: 1, error: { type: 'INTERRUPTED' } });
+      expect(data.task.events.at(-1)).toMatchObject({ kind: 'STATUS', payload: { from: 'RUNNING', to: 'QUEUED' } });
+    } finally {
+      again.child.kill('SIGTERM');
+      await again.child;
+    }
+  });
+});

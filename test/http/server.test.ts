@@ -1,0 +1,68 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAgent, createSession, createTask } from '../support/fixtures.js';
+import { AGENT, TASK } from '../support/operations.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** A database that outlives one server: a PGlite folder, or a Postgres database in CI. */
+async function durableDatabase(): Promise<TestDatabase> {
+  if (process.env.TEST_DATABASE_URL) return createTestDatabase();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-data-'));
+  return { dataDir, drop: () => fs.rm(dataDir, { recursive: true, force: true }) };
+}
+
+describe('HTTP surface', () => {
+  const started: TestApp[] = [];
+  afterAll(async () => {
+    for (const t of started) await t.stop().catch(() => {});
+  });
+
+  it('answers health and readiness probes and serves GraphiQL', async () => {
+    const t = await startTestApp();
+    started.push(t);
+    const base = `http://127.0.0.1:${t.port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: true, accepting: true } });
+    const graphiql = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toMatch(/graphiql/i);
+    const query = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ sessions { edges { node { id } } } }' }),
+    });
+    expect(await query.json()).toEqual({ data: { sessions: { edges: [] } } });
+  });
+
+  it('keeps data across a restart and settles agents and tasks the old server left', async () => {
+    const database = await durableDatabase();
+    const first = await startTestApp({ database, agentEnvironment: { ANTHROPIC_API_KEY: 'k' } });
+    const sessionId = await createSession(first, 'durable');
+    const agent = await createAgent(first, sessionId, { name: 'long-runner' });
+    const task = await createTask(first, { sessionId, title: 'SLEEP 30000', agentId: agent.id });
+    expect(task.status).toBe('RUNNING');
+    await first.stop({ keepDatabase: true });
+    // Graceful shutdown ended the agent's process tree.
+    expect(() => process.kill(agent.pid, 0)).toThrow();
+
+    const second = await startTestApp({ database });
+    started.push(second);
+    const { session } = await second.ok(`query($id: ID!) { session(id: $id) { ... on Session { id name } } }`, { id: sessionId });
+    expect(session).toEqual({ id: sessionId, name: 'durable' });
+    const { agent: stored } = await second.ok(AGENT, { id: agent.id });
+    expect(stored).toMatchObject({ status: 'TERMINATED', pid: null });
+    const { task: settled } = await second.ok(TASK, { id: task.id });
+    expect(settled.status).toBe('FAILED');
+    expect(settled.error.type).toBe('AGENT_TERMINATED');
+    // Nothing is left RUNNING without a live run.
+    const running = await second.ok(`{ tasks(filter: { status: RUNNING }) { edges { node { id } } } }`);
+    expect(running.tasks.edges).toEqual([]);
+  });
+});
