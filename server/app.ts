@@ -47,6 +47,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   });
   await migrateToLatest(database.db);
 
+  if (config.redisUrl) log.warn('REDIS_URL is set, but events are delivered in-process: run one node per database for now');
   const bus = new EventBus();
   const supervisor = new Supervisor(adapter, log.child({ component: 'supervisor' }), config.shutdownGraceMs);
   const queue = new AgentWorkQueue((agentId, error) => log.error({ err: error, agentId }, 'agent work failed'));

@@ -30,7 +30,7 @@ export type RunState = (typeof RUN_STATES)[number];
 
 export const TASK_ERROR_TYPES = [
   'AUTHENTICATION_FAILED', 'API_ERROR', 'MAX_TURNS', 'MAX_BUDGET', 'STARTUP_FAILED', 'EXECUTION_ERROR',
-  'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'UNKNOWN',
+  'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'TIMEOUT', 'UNKNOWN',
 ] as const;
 export type TaskErrorType = (typeof TASK_ERROR_TYPES)[number];
 

@@ -33,6 +33,9 @@ const STDERR_IN_MESSAGE = 1000;
  */
 export class RunTracker {
   private readonly active = new Map<string, ActiveRun>();
+  /** Per agent: the timer that stops a turn running past its time limit. */
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly timedOut = new Map<string, number>();
   private readonly totals = new Map<string, ProcessTotals>();
   /** Set by the composition root: what to do when an agent becomes idle again. */
   onAgentIdle: (agentId: string) => Promise<void> = async () => {};
@@ -48,8 +51,22 @@ export class RunTracker {
     this.totals.set(agentId, { costUsd: 0, tokens: { ...ZERO_TOKENS } });
   }
 
-  begin(agentId: string, run: ActiveRun): void {
+  /** A turn started; past timeoutSeconds the agent's process tree is stopped and the run fails TIMEOUT. */
+  begin(agentId: string, run: ActiveRun, timeoutSeconds: number): void {
     this.active.set(agentId, run);
+    this.clearDeadline(agentId);
+    const timer = setTimeout(() => {
+      this.timedOut.set(agentId, timeoutSeconds);
+      this.deps.log.warn({ agentId, taskId: run.taskId, timeoutSeconds }, 'turn timed out; stopping the agent');
+      void this.deps.supervisor.stop(agentId);
+    }, timeoutSeconds * 1000);
+    timer.unref();
+    this.deadlines.set(agentId, timer);
+  }
+
+  private clearDeadline(agentId: string): void {
+    clearTimeout(this.deadlines.get(agentId));
+    this.deadlines.delete(agentId);
   }
 
   handleEvent(agentId: string, event: AgentEvent): Promise<void> {
@@ -123,6 +140,7 @@ export class RunTracker {
       }
     });
     this.active.delete(agentId);
+    this.clearDeadline(agentId);
     await this.onAgentIdle(agentId);
   }
 
@@ -130,24 +148,31 @@ export class RunTracker {
   private async settleExit(agentId: string, exit: ProcessExit): Promise<void> {
     this.active.delete(agentId);
     this.totals.delete(agentId);
+    this.clearDeadline(agentId);
+    const timeoutSeconds = this.timedOut.get(agentId);
+    this.timedOut.delete(agentId);
     const exitText = describeExit(exit);
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const agent = await findAgentForUpdate(trx, agentId);
       if (!agent) return;
       const run = await findRunningRunForAgent(trx, agentId);
+      const timeoutReason =
+        timeoutSeconds === undefined ? undefined : `the turn ran past its ${timeoutSeconds} s limit; the agent process was stopped`;
       if (run) {
-        await this.interruptRun(trx, afterCommit, run, {
-          errorType: exit.requested ? 'AGENT_TERMINATED' : 'AGENT_EXITED',
-          reason: exit.requested ? `the agent was stopped (${exitText})` : `the agent process ${exitText}`,
-          exit,
-        });
+        await this.interruptRun(trx, afterCommit, run, timeoutReason
+          ? { errorType: 'TIMEOUT', reason: timeoutReason, exit }
+          : {
+              errorType: exit.requested ? 'AGENT_TERMINATED' : 'AGENT_EXITED',
+              reason: exit.requested ? `the agent was stopped (${exitText})` : `the agent process ${exitText}`,
+              exit,
+            });
       }
       const crashed = !exit.requested && agent.status !== 'TERMINATING';
-      const nextStatus: AgentStatus = crashed ? 'ERROR' : 'TERMINATED';
+      const nextStatus: AgentStatus = crashed || timeoutReason ? 'ERROR' : 'TERMINATED';
       await updateAgent(trx, agentId, {
         status: nextStatus,
         pid: null,
-        lastError: crashed ? `The agent process ${exitText}` : agent.lastError,
+        lastError: timeoutReason ?? (crashed ? `The agent process ${exitText}` : agent.lastError),
         terminatedAt: nextStatus === 'TERMINATED' ? new Date() : agent.terminatedAt,
       });
       if (crashed) {

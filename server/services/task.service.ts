@@ -188,7 +188,11 @@ export class TaskService {
       return { task: running, run };
     });
     if (!started) return;
-    this.runs.begin(agentId, { runId: started.run.id, taskId: started.task.id });
+    this.runs.begin(
+      agentId,
+      { runId: started.run.id, taskId: started.task.id },
+      started.task.timeoutSeconds ?? config.claude.turnTimeoutSeconds,
+    );
     // If the process died in between, its exit (queued behind us) settles the run.
     supervisor.sendTurn(agentId, taskPrompt(started.task), started.run.id);
   }

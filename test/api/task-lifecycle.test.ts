@@ -148,4 +148,17 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(after.status).toBe('FAILED');
     expect(after.error.type).toBe('AGENT_TERMINATED');
   });
+
+  it('stops a turn that runs past its time limit and fails the task with TIMEOUT', async () => {
+    const sessionId = await createSession(t, 'timeout');
+    const agent = await createAgent(t, sessionId, { name: 'slowpoke' });
+    const task = await createTask(t, { sessionId, title: 'SLEEP 30000', agentId: agent.id, timeoutSeconds: 1 });
+    const ended = await waitForTaskEnd(t, task.id, 15_000);
+    expect(ended.status).toBe('FAILED');
+    expect(ended.error.type).toBe('TIMEOUT');
+    expect(ended.error.message).toContain('1 s limit');
+    expect(() => process.kill(agent.pid, 0)).toThrow();
+    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status lastError } } }`, { id: agent.id });
+    expect(after.status).toBe('ERROR');
+  });
 });

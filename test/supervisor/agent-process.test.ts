@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../server/db/types.js';
 import type { AgentEvent, AgentEventKind, TurnOutcome } from '../../server/supervisor/agent-events.js';
-import type { ProcessExit } from '../../server/supervisor/agent-process.js';
+import { AgentProcess, type ProcessExit } from '../../server/supervisor/agent-process.js';
 import { ClaudeCodeAdapter } from '../../server/supervisor/claude-code-adapter.js';
 import type { AgentLaunchSpec } from '../../server/supervisor/runtime-adapter.js';
 import { Supervisor } from '../../server/supervisor/supervisor.js';
@@ -141,6 +141,17 @@ function processGroupOf(pid: number): number | undefined {
   }
 }
 
+/** SIGKILLs a fake-CLI sleeper if it still runs; checks the command first, as the pid may have been reused. */
+function killSleeper(pid: number): void {
+  if (isGone(pid)) return;
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0')) return;
+  } catch {
+    // No /proc: the pid was alive a moment ago and came from this test.
+  }
+  killQuietly(pid);
+}
+
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
@@ -155,7 +166,6 @@ describe('Supervisor with real fake-CLI processes', () => {
   let root: string;
   let home: string;
   let workingDirectory: string;
-  const strayPids: number[] = [];
   const otherSupervisors: Supervisor[] = [];
 
   beforeAll(async () => {
@@ -180,7 +190,6 @@ describe('Supervisor with real fake-CLI processes', () => {
       });
       s.dispose();
     }
-    for (const pid of strayPids) killQuietly(pid);
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -391,23 +400,26 @@ describe('Supervisor with real fake-CLI processes', () => {
     const toolResult = recorder.eventsOf(agentId).find((e): e is Extract<AgentEvent, { kind: 'TOOL_RESULT' }> => e.kind === 'TOOL_RESULT');
     expect(toolResult).toBeDefined();
     const { pids } = JSON.parse(String(toolResult!.content)) as { pids: number[] };
-    const [inGroup, escapee] = pids;
+    const [inGroup, escapee] = pids as [number, number];
     expect(inGroup).toBeGreaterThan(1);
     expect(escapee).toBeGreaterThan(1);
-    // The one that started its own session is out of reach of a group kill; it is not this test's subject.
-    strayPids.push(escapee!, inGroup!);
+    try {
+      expect(isGone(inGroup)).toBe(false);
+      const group = processGroupOf(inGroup);
+      if (group !== undefined) {
+        expect(group).toBe(pid);
+        expect(processGroupOf(escapee)).not.toBe(pid);
+      }
 
-    expect(isGone(inGroup!)).toBe(false);
-    const group = processGroupOf(inGroup!);
-    if (group !== undefined) {
-      expect(group).toBe(pid);
-      expect(processGroupOf(escapee!)).not.toBe(pid);
+      const exit = (await within(supervisor.stop(agentId), 5_000, 'stop'))!;
+      expect(exit.requested).toBe(true);
+      expect(await waitUntilGone(pid)).toBe(true);
+      expect(await waitUntilGone(inGroup)).toBe(true);
+    } finally {
+      // The sleeper that started its own session is out of a group kill's reach (handled elsewhere);
+      // the in-group one only survives if the assertion above failed.
+      for (const sleeper of [escapee, inGroup]) killSleeper(sleeper);
     }
-
-    const exit = (await within(supervisor.stop(agentId), 5_000, 'stop'))!;
-    expect(exit.requested).toBe(true);
-    expect(await waitUntilGone(pid)).toBe(true);
-    expect(await waitUntilGone(inGroup!)).toBe(true);
   });
 
   it('CRASH: onExit reports exit code 3, not requested, with the stderr tail; the supervisor forgets the agent', async () => {
@@ -423,6 +435,32 @@ describe('Supervisor with real fake-CLI processes', () => {
     expect(supervisor.sendTurn(agentId, 'hello?', randomUUID())).toBe(false);
     await expect(supervisor.stop(agentId)).resolves.toBeUndefined();
     expect(await waitUntilGone(pid)).toBe(true);
+  });
+
+  it('reports the exit only after every line the process wrote has been delivered', async () => {
+    // One-shot mode: the fake writes ~3 MB and exits as soon as the pipe has taken it.
+    const events: AgentEvent[] = [];
+    let deliveredAtExit = -1;
+    const agentProcess = new AgentProcess(
+      {
+        file: FAKE_CLAUDE,
+        args: ['-p', '--output-format=stream-json', '--verbose', 'FLOOD 3000'],
+        cwd: workingDirectory,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANTHROPIC_API_KEY: 'k' },
+      },
+      new ClaudeCodeAdapter().createLineParser(),
+      { onEvent: (event) => events.push(event), onExit: () => (deliveredAtExit = events.length) },
+      pino({ level: 'silent' }),
+    );
+    try {
+      await agentProcess.start();
+      const exit = await within(agentProcess.waitForExit(), WAIT_MS, 'the one-shot run');
+      expect(exit).toMatchObject({ exitCode: 0, signal: null, requested: false });
+      expect(deliveredAtExit).toBe(3002);
+      expect(events.at(-1)!.kind).toBe('RESULT');
+    } finally {
+      agentProcess.killNow();
+    }
   });
 
   it('a missing binary: launch() rejects and leaves no entry in the supervisor', async () => {
