@@ -85,8 +85,11 @@ export class AgentProcess {
         stderrTail: this.stderrTail,
         requested: this.stopRequested,
       };
+      // Tools the agent started stay in its group after it dies; none may outlive it.
+      if (child.pid !== undefined) signalProcessGroup(child.pid, 'SIGKILL');
       this.resolveExited(exit);
-      this.handlers.onExit(exit);
+      // A process that never started has no exit to report: start() rejects instead.
+      if (child.pid !== undefined) this.handlers.onExit(exit);
     });
 
     try {
@@ -117,10 +120,7 @@ export class AgentProcess {
     signalProcessGroup(pid, 'SIGTERM');
     const timer = setTimeout(() => signalProcessGroup(pid, 'SIGKILL'), graceMs);
     try {
-      const exit = await this.exited;
-      // Tools the agent started may outlive it in the same group.
-      signalProcessGroup(pid, 'SIGKILL');
-      return exit;
+      return await this.exited;
     } finally {
       clearTimeout(timer);
     }

@@ -422,6 +422,23 @@ describe('Supervisor with real fake-CLI processes', () => {
     }
   });
 
+  it('a crash takes the tool processes in the agent\'s group with it', async () => {
+    const { agentId, pid } = await startWithTurn('GRANDCHILD');
+    await recorder.result(agentId);
+    const toolResult = recorder.eventsOf(agentId).find((e): e is Extract<AgentEvent, { kind: 'TOOL_RESULT' }> => e.kind === 'TOOL_RESULT');
+    const [inGroup, escapee] = (JSON.parse(String(toolResult!.content)) as { pids: [number, number] }).pids;
+    try {
+      expect(isGone(inGroup)).toBe(false);
+      expect(supervisor.sendTurn(agentId, 'CRASH now', randomUUID())).toBe(true);
+      const exit = await recorder.exit(agentId);
+      expect(exit).toMatchObject({ exitCode: 3, requested: false });
+      expect(await waitUntilGone(pid)).toBe(true);
+      expect(await waitUntilGone(inGroup)).toBe(true);
+    } finally {
+      for (const sleeper of [escapee, inGroup]) killSleeper(sleeper);
+    }
+  });
+
   it('CRASH: onExit reports exit code 3, not requested, with the stderr tail; the supervisor forgets the agent', async () => {
     const { agentId, pid } = await startWithTurn('CRASH');
     const exit = await recorder.exit(agentId);
@@ -459,7 +476,8 @@ describe('Supervisor with real fake-CLI processes', () => {
       expect(deliveredAtExit).toBe(3002);
       expect(events.at(-1)!.kind).toBe('RESULT');
     } finally {
-      agentProcess.killNow();
+      // Only a run that never exited still has a group to kill.
+      if (deliveredAtExit === -1) agentProcess.killNow();
     }
   });
 
