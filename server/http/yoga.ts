@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
+import { useRejectMalformedParams } from './reject-malformed-params.js';
 import type { Services } from '../services/index.js';
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -23,6 +24,7 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
     renderGraphiQL,
     landingPage: false,
     context: () => ({ services }),
+    plugins: [useRejectMalformedParams()],
     logging: {
       debug: (...args) => log.debug(args),
       info: (...args) => log.info(args),
@@ -31,7 +33,8 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
     },
     maskedErrors: {
       maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
+        // Read originalError structurally: an error may come from another copy of graphql.
+        const original = (error as { originalError?: unknown }).originalError ?? error;
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, {
             nodes: error instanceof GraphQLError ? error.nodes : undefined,

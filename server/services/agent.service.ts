@@ -130,7 +130,8 @@ export class AgentService {
 
   /** Stops the agent's process tree; a task it was running is interrupted. Idempotent. */
   async terminateAgent(agentId: string): Promise<AgentRow> {
-    const agent = await this.getAgent(agentId, 'agentId');
+    // Named after terminateAgent's argument, `id`.
+    const agent = await this.getAgent(agentId, 'id');
     if (agent.status === 'TERMINATED') return agent;
     await updateAgent(this.deps.db, agentId, { status: 'TERMINATING' });
     if (this.deps.supervisor.isRunning(agentId)) {

@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import {
   findCommunicationsByIds,
   insertCommunication,
@@ -6,7 +7,7 @@ import {
 } from '../db/repositories/communication.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
-import type { CommunicationRow, CommunicationType } from '../db/types.js';
+import type { AgentCommunicationsTable, CommunicationRow } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -16,14 +17,7 @@ export class CommunicationService {
 
   record(
     trx: Executor,
-    message: {
-      sessionId: string;
-      fromAgentId: string | null;
-      toAgentId: string | null;
-      taskId: string | null;
-      messageType: CommunicationType;
-      content: string;
-    },
+    message: Omit<Insertable<AgentCommunicationsTable>, 'id' | 'createdAt'>,
   ): Promise<CommunicationRow> {
     return insertCommunication(trx, { id: newId(), ...message });
   }

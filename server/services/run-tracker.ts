@@ -136,6 +136,8 @@ export class RunTracker {
         await updateAgent(trx, agentId, {
           status: agent.status === 'BUSY' ? 'IDLE' : agent.status,
           totalCostUsd: agent.totalCostUsd + usage.costUsd,
+          // Every later task would fail the same way: say so on the agent, where people look.
+          lastError: outcome.errorType === 'AUTHENTICATION_FAILED' ? (outcome.message ?? null) : agent.lastError,
         });
       }
     });

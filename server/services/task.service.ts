@@ -108,9 +108,10 @@ export class TaskService {
     if (why.length > 1000) throw new InvalidInputError('reason', 'must be at most 1000 characters');
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, taskId);
-      if (!task) throw new NotFoundError('Task', 'taskId', taskId);
+      // Named after cancelTask's argument, `id`.
+      if (!task) throw new NotFoundError('Task', 'id', taskId);
       if (!(WAITING_STATUSES as readonly string[]).includes(task.status)) {
-        throw new ConflictError('taskId', `Task is ${task.status}; only PENDING or QUEUED tasks can be cancelled.`);
+        throw new ConflictError('id', `Task is ${task.status}; only PENDING or QUEUED tasks can be cancelled.`);
       }
       await updateTask(trx, task.id, {
         status: 'CANCELLED',

@@ -105,6 +105,8 @@ describe('a task on a real agent process (fake CLI)', () => {
       expect(ended.status).toBe('FAILED');
       expect(ended.error.type).toBe('AUTHENTICATION_FAILED');
       expect(ended.error.message).toMatch(/Not logged in/);
+      const { agent: after } = await noKey.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status lastError } } }`, { id: agent.id });
+      expect(after).toMatchObject({ status: 'IDLE', lastError: expect.stringMatching(/Not logged in/) });
     } finally {
       await noKey.stop();
     }
