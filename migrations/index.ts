@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './2026-11-28T00-00-00_initial_schema.js';
+import * as agentLifecycle from './2026-11-28T01-00-00_agent_lifecycle.js';
 
 /**
  * Every migration, by name (the file name without extension), in the order they apply.
@@ -7,4 +8,5 @@ import * as initialSchema from './2026-11-28T00-00-00_initial_schema.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28T00-00-00_initial_schema': initialSchema,
+  '2026-11-28T01-00-00_agent_lifecycle': agentLifecycle,
 };

@@ -49,11 +49,15 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
 
   if (config.redisUrl) log.warn('REDIS_URL is set, but events are delivered in-process: run one node per database for now');
   const bus = new EventBus();
-  const supervisor = new Supervisor(adapter, log.child({ component: 'supervisor' }), config.shutdownGraceMs);
+  const supervisor = new Supervisor(adapter, log.child({ component: 'supervisor' }), {
+    graceMs: config.claude.stopGraceMs,
+    maxLineBytes: config.claude.maxLineBytes,
+  });
   const queue = new AgentWorkQueue((agentId, error) => log.error({ err: error, agentId }, 'agent work failed'));
   const services = createServices({ db: database.db, bus, supervisor, queue, config, log });
-  const recovered = await services.agents.recoverAfterRestart();
-  if (recovered > 0) log.warn({ agents: recovered }, 'agents of an earlier server life were marked as stopped');
+  // Before listening: nothing an earlier life of this node left may keep running.
+  await services.manager.recoverAfterRestart();
+  await services.manager.start();
 
   const yoga = createGraphQLServer(services, log);
   let stopping = false;
@@ -88,7 +92,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await websocket.close();
         httpServer.closeAllConnections();
-        await services.agents.shutdown();
+        await services.manager.shutdown();
         await closed;
         supervisor.dispose();
         await database.close();

@@ -14,6 +14,19 @@ const environmentSchema = z.object({
   CLAUDE_CLI_PATH: z.string().min(1).optional(),
   CLAUDE_MAX_AGENTS: z.coerce.number().int().min(1).max(1000).default(10),
   CLAUDE_AGENT_TIMEOUT: z.coerce.number().int().min(1).max(86_400).default(300),
+  CLAUDE_SILENCE_TIMEOUT: z.coerce.number().int().min(0).max(86_400).default(600),
+  CLAUDE_IDLE_TIMEOUT: z.coerce.number().int().min(0).max(86_400).default(600),
+  CLAUDE_MAX_MEMORY_MB: z.coerce.number().int().min(64).max(1_048_576).default(4096),
+  CLAUDE_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(50 * 1024 * 1024),
+  CLAUDE_MAX_LINE_BYTES: z.coerce.number().int().min(1024).max(268_435_456).default(8 * 1024 * 1024),
+  CLAUDE_STOP_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(2_000),
+  CLAUDE_RESTART_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  CLAUDE_RESTART_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  CLAUDE_CRASH_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  CLAUDE_CRASH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  CLAUDE_ALLOWED_MODELS: z.string().min(1).default('sonnet,opus,haiku,fable,opusplan,claude-*'),
+  AGENT_ISOLATION: z.enum(['auto', 'none']).default('auto'),
+  WATCHDOG_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   WORKSPACE_ROOT: z.string().min(1).default('./workspace'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -34,6 +47,19 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   CLAUDE_CLI_PATH: 'the path of a claude executable, or unset for the pinned dependency',
   CLAUDE_MAX_AGENTS: 'an integer from 1 to 1000 (default 10)',
   CLAUDE_AGENT_TIMEOUT: 'seconds, an integer from 1 to 86400 (default 300)',
+  CLAUDE_SILENCE_TIMEOUT: 'seconds without output while no tool runs, 0 to 86400; 0 turns it off (default 600)',
+  CLAUDE_IDLE_TIMEOUT: 'seconds an idle agent process is kept, 0 to 86400; 0 closes it at once (default 600)',
+  CLAUDE_MAX_MEMORY_MB: 'megabytes of RSS per agent process tree, 64 to 1048576 (default 4096)',
+  CLAUDE_MAX_OUTPUT_BYTES: 'transcript bytes stored per run, 1024 to 1073741824 (default 52428800)',
+  CLAUDE_MAX_LINE_BYTES: 'longest stdout line read from an agent, 1024 to 268435456 (default 8388608)',
+  CLAUDE_STOP_GRACE_MS: 'milliseconds between the steps interrupt, SIGINT, SIGTERM, SIGKILL, 0 to 120000 (default 2000)',
+  CLAUDE_RESTART_BACKOFF_MS: 'first delay before restarting a crashed agent, doubling each time, in ms (default 1000)',
+  CLAUDE_RESTART_BACKOFF_MAX_MS: 'longest restart delay in ms (default 300000)',
+  CLAUDE_CRASH_LIMIT: 'crashes within the window after which an agent stays FAILED, 1 to 1000 (default 5)',
+  CLAUDE_CRASH_WINDOW_SECONDS: 'the crash-counting window in seconds (default 600)',
+  CLAUDE_ALLOWED_MODELS: 'comma-separated model names or aliases agents may use; a trailing * matches a prefix (default sonnet,opus,haiku,fable,opusplan,claude-*)',
+  AGENT_ISOLATION: 'auto (agents in their own PID namespace with a parent-death signal, where the kernel allows it) or none',
+  WATCHDOG_INTERVAL_MS: 'how often limits are checked, 50 to 60000 ms (default 1000)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   DATABASE_STATEMENT_TIMEOUT_MS: 'milliseconds, from 100 to 600000 (default 30000)',
@@ -47,7 +73,19 @@ export interface Config {
   apiPort: number;
   dashboardPort: number;
   nodeId: string;
-  claude: { cliPath?: string; maxAgents: number; turnTimeoutSeconds: number };
+  claude: {
+    cliPath?: string;
+    maxAgents: number;
+    /** Defaults of each agent's resourceLimits. */
+    limits: { turnTimeoutSeconds: number; silenceTimeoutSeconds: number; maxMemoryMb: number; maxOutputBytes: number };
+    idleTimeoutSeconds: number;
+    maxLineBytes: number;
+    stopGraceMs: number;
+    restart: { backoffMs: number; maxBackoffMs: number; crashLimit: number; crashWindowMs: number };
+    allowedModels: string[];
+    isolation: 'auto' | 'none';
+    watchdogIntervalMs: number;
+  };
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   shutdownGraceMs: number;
@@ -108,7 +146,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     claude: {
       cliPath: env.CLAUDE_CLI_PATH,
       maxAgents: env.CLAUDE_MAX_AGENTS,
-      turnTimeoutSeconds: env.CLAUDE_AGENT_TIMEOUT,
+      limits: {
+        turnTimeoutSeconds: env.CLAUDE_AGENT_TIMEOUT,
+        silenceTimeoutSeconds: env.CLAUDE_SILENCE_TIMEOUT,
+        maxMemoryMb: env.CLAUDE_MAX_MEMORY_MB,
+        maxOutputBytes: env.CLAUDE_MAX_OUTPUT_BYTES,
+      },
+      idleTimeoutSeconds: env.CLAUDE_IDLE_TIMEOUT,
+      maxLineBytes: env.CLAUDE_MAX_LINE_BYTES,
+      stopGraceMs: env.CLAUDE_STOP_GRACE_MS,
+      restart: {
+        backoffMs: env.CLAUDE_RESTART_BACKOFF_MS,
+        maxBackoffMs: env.CLAUDE_RESTART_BACKOFF_MAX_MS,
+        crashLimit: env.CLAUDE_CRASH_LIMIT,
+        crashWindowMs: env.CLAUDE_CRASH_WINDOW_SECONDS * 1000,
+      },
+      allowedModels: env.CLAUDE_ALLOWED_MODELS.split(',').map((m) => m.trim()).filter(Boolean),
+      isolation: env.AGENT_ISOLATION,
+      watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
     },
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,

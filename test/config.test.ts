@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(path.isAbsolute(config.database.dataDir)).toBe(true);
     expect(config.redisUrl).toBeUndefined();
     expect(config.claude.maxAgents).toBe(10);
-    expect(config.claude.turnTimeoutSeconds).toBe(300);
+    expect(config.claude.limits.turnTimeoutSeconds).toBe(300);
     expect(config.claude.cliPath).toBeUndefined();
     expect(config.workspaceRoot).toBe(path.resolve('./workspace'));
     expect(config.logLevel).toBe('info');
@@ -55,7 +55,7 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://cache:6379');
     expect(config.apiPort).toBe(0);
     expect(config.host).toBe('0.0.0.0');
-    expect(config.claude).toMatchObject({ maxAgents: 25, turnTimeoutSeconds: 60 });
+    expect(config.claude).toMatchObject({ maxAgents: 25, limits: { turnTimeoutSeconds: 60 } });
     expect(config.logLevel).toBe('debug');
     expect(config.database.dataDir).toBe('memory://');
     expect(config.workspaceRoot).toBe('/srv/work');

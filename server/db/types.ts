@@ -30,23 +30,45 @@ export type RunState = (typeof RUN_STATES)[number];
 
 export const TASK_ERROR_TYPES = [
   'AUTHENTICATION_FAILED', 'API_ERROR', 'MAX_TURNS', 'MAX_BUDGET', 'STARTUP_FAILED', 'EXECUTION_ERROR',
-  'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'TIMEOUT', 'UNKNOWN',
+  'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'TIMEOUT', 'SILENCE_TIMEOUT', 'MEMORY_LIMIT',
+  'OUTPUT_LIMIT', 'CANCELLED', 'UNKNOWN',
 ] as const;
 export type TaskErrorType = (typeof TASK_ERROR_TYPES)[number];
 
 export const TASK_EVENT_KINDS = [
   'STATUS', 'AGENT_STARTED', 'MESSAGE', 'THINKING', 'TOOL_CALL', 'TOOL_RESULT', 'RETRY',
-  'PERMISSION_DENIED', 'RESULT', 'RAW',
+  'PERMISSION_DENIED', 'RESULT', 'OUTPUT_TRUNCATED', 'RAW',
 ] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 
 export const COMMUNICATION_TYPES = ['TASK_ASSIGNMENT', 'TASK_RESULT', 'MESSAGE'] as const;
 export type CommunicationType = (typeof COMMUNICATION_TYPES)[number];
 
+export const INCIDENT_TYPES = [
+  'AGENT_CRASH', 'CLI_TIMEOUT', 'COMMUNICATION_FAILURE', 'RESOURCE_EXHAUSTION', 'TASK_FAILURE',
+  'SYSTEM_OVERLOAD', 'NETWORK_ERROR', 'UNKNOWN',
+] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+
+export const INCIDENT_SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
 export const PERMISSION_MODES = ['DEFAULT', 'ACCEPT_EDITS', 'DONT_ASK', 'PLAN'] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
+/** Per-agent limits; each ends a run with its own typed reason. */
+export interface ResourceLimits {
+  turnTimeoutSeconds?: number;
+  /** No output for this long while no tool runs: the agent is taken as hung. */
+  silenceTimeoutSeconds?: number;
+  /** RSS of the agent's whole process tree. */
+  maxMemoryMb?: number;
+  /** Transcript bytes stored per run; past it a marker is stored and the run ends. */
+  maxOutputBytes?: number;
+}
+
 export interface AgentConfig {
+  limits?: ResourceLimits;
   systemPrompt?: string;
   allowedTools?: string[];
   disallowedTools?: string[];
@@ -84,6 +106,22 @@ export interface AgentsTable {
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;
   terminatedAt: Date | null;
+  lastEventSeq: Generated<number>;
+  processStartTime: ColumnType<string | number | null, number | null | undefined, number | null>;
+  bootId: string | null;
+  sessionStarted: Generated<boolean>;
+  sessionCostUsd: Generated<number>;
+  sessionTokens: ColumnType<Partial<Record<string, number>>, string | undefined, string>;
+}
+
+export interface AgentEventsTable {
+  id: string;
+  agentId: string;
+  seq: number;
+  fromStatus: AgentStatus | null;
+  toStatus: AgentStatus;
+  reason: string;
+  createdAt: CreatedAt;
 }
 
 export interface TasksTable {
@@ -171,8 +209,8 @@ export interface PerformanceMetricsTable {
 
 export interface IncidentsTable {
   id: string;
-  type: string;
-  severity: string;
+  type: IncidentType;
+  severity: IncidentSeverity;
   agentId: string | null;
   taskId: string | null;
   message: string;
@@ -184,6 +222,7 @@ export interface IncidentsTable {
 export interface DB {
   sessions: SessionsTable;
   agents: AgentsTable;
+  agentEvents: AgentEventsTable;
   tasks: TasksTable;
   taskDependencies: TaskDependenciesTable;
   runs: RunsTable;
@@ -194,6 +233,8 @@ export interface DB {
 }
 
 export type SessionRow = Selectable<SessionsTable>;
+export type AgentEventRow = Selectable<AgentEventsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
 export type AgentRow = Selectable<AgentsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type RunRow = Selectable<RunsTable>;

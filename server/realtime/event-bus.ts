@@ -1,8 +1,16 @@
-import type { TaskEventRow } from '../db/types.js';
+import type { AgentEventRow, AgentRow, IncidentRow, TaskEventRow } from '../db/types.js';
 
-/** Topics and their payloads; a topic is further scoped by an id (e.g. one task). */
+/** A status transition of an agent, with the agent as it is after it. */
+export interface AgentStatusChange {
+  event: AgentEventRow;
+  agent: AgentRow;
+}
+
+/** Topics and their payloads; a topic is further scoped by an id (a task, or 'all'). */
 export interface Topics {
   taskEvent: TaskEventRow;
+  agentStatus: AgentStatusChange;
+  incident: IncidentRow;
 }
 
 export class SubscriberOverflowError extends Error {

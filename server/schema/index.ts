@@ -7,6 +7,9 @@ import './types/agent.js';
 import './types/task.js';
 import './types/task-event.js';
 import './types/communication.js';
+import './types/agent-status.js';
+import './types/incident.js';
+import './types/message.js';
 
 builder.queryType({});
 builder.mutationType({});

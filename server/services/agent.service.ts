@@ -2,25 +2,20 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import {
-  countAgentsInStatuses,
-  findAgentForUpdate,
   findAgentsByIds,
   findAgentsBySessionIds,
-  findAgentsOnNode,
   insertAgent,
   listAgents,
-  updateAgent,
   type AgentFilter,
 } from '../db/repositories/agent.repository.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
-import { findRunningRunForAgent, findRunningRunsOnNode } from '../db/repositories/run.repository.js';
-import { AGENT_ROLES, LIVE_AGENT_STATUSES, PERMISSION_MODES, type AgentConfig, type AgentRow, type TaskErrorType } from '../db/types.js';
-import { CapacityReachedError, ConflictError, NotFoundError } from '../errors.js';
+import { AGENT_ROLES, PERMISSION_MODES, type AgentConfig, type AgentRow } from '../db/types.js';
+import { CapacityReachedError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
+import type { AgentLifecycle } from './agent-lifecycle.js';
+import type { AgentManager } from './agent-manager.js';
 import type { ServiceDeps } from './deps.js';
-import type { RunTracker } from './run-tracker.js';
 import type { SessionService } from './session.service.js';
-import { inTransaction } from './transaction.js';
 import { parseInput } from './validation.js';
 import { resolveWorkingDirectory } from './workspace.js';
 
@@ -54,6 +49,14 @@ const createAgentInput = z.object({
   maxTurns: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
   maxBudgetUsd: z.number().positive('must be positive').max(10_000, 'must be at most 10000').optional(),
   workingDirectory: z.string().trim().min(1).max(1000).optional(),
+  resourceLimits: z
+    .object({
+      turnTimeoutSeconds: z.number().int().min(1, 'must be at least 1').max(86_400, 'must be at most 86400').optional(),
+      silenceTimeoutSeconds: z.number().int().min(0, 'must be 0 (off) or more').max(86_400, 'must be at most 86400').optional(),
+      maxMemoryMb: z.number().int().min(64, 'must be at least 64').max(1_048_576, 'must be at most 1048576').optional(),
+      maxOutputBytes: z.number().int().min(1024, 'must be at least 1024').max(1_073_741_824, 'must be at most 1073741824').optional(),
+    })
+    .optional(),
 });
 export type CreateAgentInput = z.input<typeof createAgentInput>;
 
@@ -61,7 +64,8 @@ export class AgentService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly sessions: SessionService,
-    private readonly runs: RunTracker,
+    private readonly lifecycle: AgentLifecycle,
+    private readonly manager: AgentManager,
   ) {}
 
   /**
@@ -71,19 +75,20 @@ export class AgentService {
   async createAgent(input: CreateAgentInput): Promise<AgentRow> {
     const parsed = parseInput(createAgentInput, input);
     const { config: appConfig, supervisor } = this.deps;
+    if (parsed.model && !modelAllowed(parsed.model, appConfig.claude.allowedModels)) {
+      throw new InvalidInputError('model', `is not allowed here; CLAUDE_ALLOWED_MODELS permits ${appConfig.claude.allowedModels.join(', ')}`);
+    }
     const session = await this.sessions.getSession(parsed.sessionId, 'sessionId');
     const workingDirectory = parsed.workingDirectory
       ? await resolveWorkingDirectory(appConfig.workspaceRoot, path.resolve(session.workingDirectory, parsed.workingDirectory), 'workingDirectory')
       : session.workingDirectory;
 
-    const live = await countAgentsInStatuses(this.deps.db, LIVE_AGENT_STATUSES);
-    if (live >= appConfig.claude.maxAgents) {
-      throw new CapacityReachedError(appConfig.claude.maxAgents, `${live} agents are running; CLAUDE_MAX_AGENTS allows ${appConfig.claude.maxAgents}. Terminate one first.`);
-    }
+    await this.checkCapacity();
     const binaryPath = supervisor.adapter.resolveBinary(appConfig.claude.cliPath);
     await supervisor.adapter.checkRunnable(binaryPath);
 
     const config: AgentConfig = {
+      limits: parsed.resourceLimits,
       systemPrompt: parsed.systemPrompt,
       allowedTools: parsed.allowedTools,
       disallowedTools: parsed.disallowedTools,
@@ -107,41 +112,43 @@ export class AgentService {
 
     return this.deps.queue.run(agent.id, async () => {
       try {
-        this.runs.processStarted(agent.id);
-        const pid = await supervisor.launch(agent.id, {
-          binaryPath,
-          cliSessionId: agent.cliSessionId,
-          resume: false,
-          model: agent.model,
-          config,
-          environment: appConfig.agentEnvironment,
-          runTag: agent.id,
-        });
-        const idle = await updateAgent(this.deps.db, agent.id, { status: 'IDLE', pid });
-        // Tasks may have been assigned while the agent was starting.
-        await this.runs.onAgentIdle(agent.id);
-        return idle;
+        await this.manager.launch(agent, false);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return updateAgent(this.deps.db, agent.id, { status: 'ERROR', lastError: `Could not start the agent process: ${message}` });
+        const message = `Could not start the agent process: ${error instanceof Error ? error.message : String(error)}`;
+        return this.lifecycle.move(agent.id, 'ERROR', message, { lastError: message });
       }
+      const idle = await this.lifecycle.move(agent.id, 'IDLE', 'process started');
+      this.manager.scheduleIdleClose(agent.id);
+      return idle;
     });
   }
 
-  /** Stops the agent's process tree; a task it was running is interrupted. Idempotent. */
+  /** Stops the agent's process tree by the ladder; a task it was running is interrupted. Idempotent. */
   async terminateAgent(agentId: string): Promise<AgentRow> {
     // Named after terminateAgent's argument, `id`.
     const agent = await this.getAgent(agentId, 'id');
     if (agent.status === 'TERMINATED') return agent;
-    await updateAgent(this.deps.db, agentId, { status: 'TERMINATING' });
-    if (this.deps.supervisor.isRunning(agentId)) {
-      await this.deps.supervisor.stop(agentId);
-      // The exit handler, queued behind the stop, settles the run and the agent.
-      await this.deps.queue.drain(agentId);
-    } else {
-      await this.deps.queue.run(agentId, () => this.settleWithoutProcess(agentId, 'terminated by request'));
-    }
+    await this.manager.terminate(agentId, 'terminated by request');
     return this.getAgent(agentId);
+  }
+
+  /** Starts the agent again (resuming its session) from any state but a transition in progress. */
+  async restartAgent(agentId: string): Promise<AgentRow> {
+    const agent = await this.getAgent(agentId, 'id');
+    if (['STARTING', 'RESTARTING', 'TERMINATING'].includes(agent.status)) {
+      throw new ConflictError('id', `Agent ${agent.name} is ${agent.status}; try again when it has settled.`);
+    }
+    if (!this.deps.supervisor.isRunning(agentId)) await this.checkCapacity();
+    await this.manager.restart(agentId, 'restarted by request');
+    return this.getAgent(agentId);
+  }
+
+  private async checkCapacity(): Promise<void> {
+    const { maxAgents } = this.deps.config.claude;
+    const live = this.deps.supervisor.liveAgentIds().length;
+    if (live >= maxAgents) {
+      throw new CapacityReachedError(maxAgents, `${live} agent processes are running on this node; CLAUDE_MAX_AGENTS allows ${maxAgents}. Terminate one first.`);
+    }
   }
 
   async getAgent(id: string, field = 'id'): Promise<AgentRow> {
@@ -162,52 +169,6 @@ export class AgentService {
     return listAgents(this.deps.db, filter, page);
   }
 
-  /** Graceful shutdown: every agent process of this node is stopped and recorded as such. */
-  async shutdown(): Promise<void> {
-    const ids = this.deps.supervisor.liveAgentIds();
-    await Promise.all(ids.map((id) => updateAgent(this.deps.db, id, { status: 'TERMINATING', lastError: 'server shut down' })));
-    await this.deps.supervisor.stopAll();
-    await this.deps.queue.drainAll();
-  }
-
-  /**
-   * After a restart no process of an earlier life survives: agents that were live on this
-   * node are marked ERROR and their runs interrupted, so no task stays RUNNING without a run.
-   */
-  async recoverAfterRestart(): Promise<number> {
-    const { db, config } = this.deps;
-    const stale = await findAgentsOnNode(db, config.nodeId, [...LIVE_AGENT_STATUSES, 'TERMINATING']);
-    for (const agent of stale) {
-      await this.settleWithoutProcess(agent.id, 'the server stopped while the agent was running', 'INTERRUPTED');
-    }
-    for (const run of await findRunningRunsOnNode(db, config.nodeId)) {
-      await inTransaction(db, (trx, afterCommit) =>
-        this.runs.interruptRun(trx, afterCommit, run, { errorType: 'INTERRUPTED', reason: 'the server restarted during the run' }),
-      );
-    }
-    return stale.length;
-  }
-
-  private async settleWithoutProcess(
-    agentId: string,
-    reason: string,
-    errorType: TaskErrorType = 'AGENT_TERMINATED',
-  ): Promise<void> {
-    await inTransaction(this.deps.db, async (trx, afterCommit) => {
-      const agent = await findAgentForUpdate(trx, agentId);
-      if (!agent) return;
-      const run = await findRunningRunForAgent(trx, agentId);
-      if (run) await this.runs.interruptRun(trx, afterCommit, run, { errorType, reason });
-      const requested = agent.status === 'TERMINATING';
-      await updateAgent(trx, agentId, {
-        status: requested ? 'TERMINATED' : 'ERROR',
-        pid: null,
-        lastError: requested ? agent.lastError : reason,
-        terminatedAt: requested ? new Date() : agent.terminatedAt,
-      });
-    });
-  }
-
   private async insertUniquelyNamed(row: Parameters<typeof insertAgent>[1]): Promise<AgentRow> {
     try {
       return await insertAgent(this.deps.db, row);
@@ -218,6 +179,11 @@ export class AgentService {
       throw error;
     }
   }
+}
+
+/** An entry of the allowlist matches exactly, or as a prefix when it ends with '*'. */
+export function modelAllowed(model: string, allowlist: readonly string[]): boolean {
+  return allowlist.some((entry) => (entry.endsWith('*') ? model.startsWith(entry.slice(0, -1)) : model === entry));
 }
 
 function isUniqueViolation(error: unknown): boolean {

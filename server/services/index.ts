@@ -1,6 +1,11 @@
+import { AgentLifecycle } from './agent-lifecycle.js';
+import { AgentManager } from './agent-manager.js';
 import { AgentService } from './agent.service.js';
 import { CommunicationService } from './communication.service.js';
+import { CrashPolicy } from './crash-policy.js';
 import type { ServiceDeps } from './deps.js';
+import { IncidentService } from './incident.service.js';
+import { MessageService } from './message.service.js';
 import { RunTracker } from './run-tracker.js';
 import { SessionService } from './session.service.js';
 import { TaskEventService } from './task-event.service.js';
@@ -12,7 +17,13 @@ export interface Services {
   tasks: TaskService;
   taskEvents: TaskEventService;
   communications: CommunicationService;
+  incidents: IncidentService;
+  lifecycle: AgentLifecycle;
+  manager: AgentManager;
   runs: RunTracker;
+  messages: MessageService;
+  /** Subscriptions read live events from here. */
+  bus: ServiceDeps['bus'];
 }
 
 /** Wires the services together and to the supervisor's reports. */
@@ -20,15 +31,13 @@ export function createServices(deps: ServiceDeps): Services {
   const sessions = new SessionService(deps);
   const taskEvents = new TaskEventService(deps);
   const communications = new CommunicationService(deps);
-  const runs = new RunTracker(deps, taskEvents, communications);
-  const agents = new AgentService(deps, sessions, runs);
-  const tasks = new TaskService(deps, sessions, taskEvents, communications, runs);
-
-  // An agent that finished a turn takes its next queued task (already inside its work queue).
-  runs.onAgentIdle = (agentId) => tasks.dispatchNow(agentId);
-  deps.supervisor.setHandlers({
-    onEvent: (agentId, event) => void runs.handleEvent(agentId, event),
-    onExit: (agentId, exit) => void runs.handleExit(agentId, exit),
-  });
-  return { sessions, agents, tasks, taskEvents, communications, runs };
+  const incidents = new IncidentService(deps);
+  const lifecycle = new AgentLifecycle(deps);
+  const runs = new RunTracker(deps, taskEvents, communications, lifecycle);
+  const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));
+  const agents = new AgentService(deps, sessions, lifecycle, manager);
+  const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager);
+  const messages = new MessageService(deps, agents, tasks, communications, runs);
+  manager.dispatchNow = (agentId) => tasks.dispatchNow(agentId);
+  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, bus: deps.bus };
 }

@@ -1,97 +1,152 @@
 import { findAgentForUpdate, updateAgent } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
-import { insertIncident } from '../db/repositories/incident.repository.js';
+import { insertMetrics } from '../db/repositories/metric.repository.js';
 import { findRunningRunForAgent, updateRun } from '../db/repositories/run.repository.js';
 import { addTaskUsage, findTaskForUpdate, updateTask } from '../db/repositories/task.repository.js';
-import type { AgentStatus, RunRow, TaskErrorType } from '../db/types.js';
+import type { RunRow, TaskErrorType, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
-import type { ProcessExit } from '../supervisor/agent-process.js';
+import type { AgentLifecycle } from './agent-lifecycle.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
 import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
 
-interface ActiveRun {
+export interface ActiveRun {
   runId: string;
   taskId: string;
+  startedAt: number;
+  /** Turns that must still end before the run does (a person's message adds one). */
+  pendingResults: number;
+  storedBytes: number;
+  maxOutputBytes: number;
+  turnTimeoutSeconds: number;
+  truncated: boolean;
+  droppedBytes: number;
 }
 
-/** Running totals the CLI reported so far in one process; per-turn usage is the difference. */
-interface ProcessTotals {
+/**
+ * How a run is to end when its turn stops, when something other than the agent decided it:
+ * CANCELLED and FAILED end the task; INTERRUPTED requeues it while attempts remain.
+ */
+export interface RunEnding {
+  status: 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
+  errorType: TaskErrorType;
+  reason: string;
+}
+
+/** Running totals the CLI reported for the session; per-turn usage is the difference. */
+interface SessionTotals {
   costUsd: number;
   tokens: TokenUsage;
 }
 
 const ZERO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 };
-const STDERR_IN_MESSAGE = 1000;
+const TOKEN_KEYS = Object.keys(ZERO_TOKENS) as (keyof TokenUsage)[];
+
+export interface RunHooks {
+  /** The agent's turn ended and its run is settled: it may take the next task. */
+  turnEnded(agentId: string): Promise<void>;
+  /** The run wrote more than its output limit. */
+  outputLimitReached(agentId: string, run: ActiveRun): void;
+}
 
 /**
- * Turns what agent processes say and do into durable state: each event becomes a numbered
- * task event, a turn's result ends its run and task, and a process exit settles whatever
- * was running. Called from the agent's work queue, so one agent's events apply in order.
+ * Turns what agent processes say into durable state: each event becomes a numbered task event
+ * (up to the run's output limit), and a turn's result ends its run and task. Runs inside the
+ * agent's work queue, so one agent's events apply in order.
  */
 export class RunTracker {
   private readonly active = new Map<string, ActiveRun>();
-  /** Per agent: the timer that stops a turn running past its time limit. */
-  private readonly deadlines = new Map<string, NodeJS.Timeout>();
-  private readonly timedOut = new Map<string, number>();
-  private readonly totals = new Map<string, ProcessTotals>();
-  /** Set by the composition root: what to do when an agent becomes idle again. */
-  onAgentIdle: (agentId: string) => Promise<void> = async () => {};
+  private readonly endings = new Map<string, RunEnding>();
+  private readonly totals = new Map<string, SessionTotals>();
+  hooks: RunHooks = { turnEnded: async () => {}, outputLimitReached: () => {} };
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly events: TaskEventService,
     private readonly communications: CommunicationService,
+    private readonly lifecycle: AgentLifecycle,
   ) {}
 
-  /** A fresh process starts its cost counters at zero. */
-  processStarted(agentId: string): void {
-    this.totals.set(agentId, { costUsd: 0, tokens: { ...ZERO_TOKENS } });
+  /** A new process: its running totals start from what the session had (0 for a new session). */
+  processStarted(agentId: string, sessionTotals: { costUsd: number; tokens: Partial<TokenUsage> }): void {
+    this.totals.set(agentId, { costUsd: sessionTotals.costUsd, tokens: { ...ZERO_TOKENS, ...sessionTotals.tokens } });
   }
 
-  /** A turn started; past timeoutSeconds the agent's process tree is stopped and the run fails TIMEOUT. */
-  begin(agentId: string, run: ActiveRun, timeoutSeconds: number): void {
-    this.active.set(agentId, run);
-    this.clearDeadline(agentId);
-    const timer = setTimeout(() => {
-      this.timedOut.set(agentId, timeoutSeconds);
-      this.deps.log.warn({ agentId, taskId: run.taskId, timeoutSeconds }, 'turn timed out; stopping the agent');
-      void this.deps.supervisor.stop(agentId);
-    }, timeoutSeconds * 1000);
-    timer.unref();
-    this.deadlines.set(agentId, timer);
+  begin(agentId: string, run: Pick<ActiveRun, 'runId' | 'taskId' | 'maxOutputBytes' | 'turnTimeoutSeconds'>): void {
+    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0 });
   }
 
-  private clearDeadline(agentId: string): void {
-    clearTimeout(this.deadlines.get(agentId));
-    this.deadlines.delete(agentId);
+  activeRun(agentId: string): ActiveRun | undefined {
+    return this.active.get(agentId);
   }
 
-  handleEvent(agentId: string, event: AgentEvent): Promise<void> {
-    return this.deps.queue.run(agentId, async () => {
-      const run = this.active.get(agentId);
-      if (!run) {
-        this.deps.log.debug({ agentId, kind: event.kind }, 'agent event outside a task; not recorded');
+  /** Another turn was queued into the running session (a person's message): the run ends after it. */
+  expectAnotherResult(agentId: string): boolean {
+    const run = this.active.get(agentId);
+    if (!run) return false;
+    run.pendingResults += 1;
+    return true;
+  }
+
+  /** Decides how the run ends if its turn is stopped (cancel, limit) rather than finished. */
+  setEnding(runId: string, ending: RunEnding): void {
+    if (!this.endings.has(runId)) this.endings.set(runId, ending);
+  }
+
+  endingOf(runId: string): RunEnding | undefined {
+    return this.endings.get(runId);
+  }
+
+  /** Must run inside the agent's work queue. */
+  async record(agentId: string, event: AgentEvent): Promise<void> {
+    const run = this.active.get(agentId);
+    if (!run) {
+      this.deps.log.debug({ agentId, kind: event.kind }, 'agent event outside a task; not recorded');
+      return;
+    }
+    if (event.kind === 'RESULT') {
+      run.pendingResults -= 1;
+      if (run.pendingResults > 0 && event.outcome.ok) {
+        await this.store(run, 'RESULT', { ...event.outcome, intermediate: true });
         return;
       }
-      if (event.kind === 'RESULT') {
-        await this.finishRun(agentId, run, event.outcome);
-        return;
-      }
-      await inTransaction(this.deps.db, (trx, afterCommit) =>
-        this.events.append(trx, afterCommit, { taskId: run.taskId, runId: run.runId, kind: event.kind, payload: eventPayload(event) }),
-      );
-    });
+      await this.finish(agentId, run, event.outcome);
+      return;
+    }
+    const payload = eventPayload(event);
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    if (run.truncated) {
+      run.droppedBytes += bytes;
+      return;
+    }
+    if (run.storedBytes + bytes > run.maxOutputBytes) {
+      run.truncated = true;
+      run.droppedBytes += bytes;
+      await this.store(run, 'OUTPUT_TRUNCATED', { storedBytes: run.storedBytes, limitBytes: run.maxOutputBytes });
+      this.hooks.outputLimitReached(agentId, run);
+      return;
+    }
+    run.storedBytes += bytes;
+    await this.store(run, event.kind, payload);
   }
 
-  handleExit(agentId: string, exit: ProcessExit): Promise<void> {
-    return this.deps.queue.run(agentId, () => this.settleExit(agentId, exit));
+  private store(run: ActiveRun, kind: Parameters<TaskEventService['append']>[2]['kind'], payload: Record<string, unknown>) {
+    return inTransaction(this.deps.db, (trx, afterCommit) =>
+      this.events.append(trx, afterCommit, { taskId: run.taskId, runId: run.runId, kind, payload }),
+    );
   }
 
-  private async finishRun(agentId: string, run: ActiveRun, outcome: TurnOutcome): Promise<void> {
+  private async finish(agentId: string, run: ActiveRun, outcome: TurnOutcome): Promise<void> {
     const usage = this.turnUsage(agentId, outcome);
+    const ending = this.endings.get(run.runId);
+    // A stop we asked for decides the reason; a turn that completed anyway keeps its success.
+    const interrupted = !outcome.ok && ending?.status === 'INTERRUPTED';
+    const status: TaskStatus = outcome.ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+    const errorType = outcome.ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
+    const message = outcome.ok ? null : (ending?.reason ?? outcome.message ?? null);
+    const durationMs = Date.now() - run.startedAt;
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, run.taskId);
       if (!task) return;
@@ -99,29 +154,35 @@ export class RunTracker {
         taskId: run.taskId,
         runId: run.runId,
         kind: 'RESULT',
-        payload: { ...outcome, costUsd: usage.costUsd, tokens: usage.tokens },
-      });
-      const status = outcome.ok ? 'SUCCEEDED' : 'FAILED';
-      await updateRun(trx, run.runId, {
-        state: status,
-        finishedAt: new Date(),
-        reason: outcome.ok ? 'completed' : `${outcome.errorType}: ${outcome.message ?? ''}`,
-        costUsd: usage.costUsd,
-        usage: JSON.stringify({ ...usage.tokens, numTurns: outcome.numTurns, durationMs: outcome.durationMs }),
+        payload: { ...outcome, costUsd: usage.costUsd, tokens: usage.tokens, droppedBytes: run.droppedBytes },
       });
       await addTaskUsage(trx, run.taskId, { costUsd: usage.costUsd, ...usage.tokens });
+      await insertMetrics(trx, runMetrics(agentId, run.taskId, durationMs, usage));
+      await this.settleAgentAfterTurn(trx, afterCommit, agentId, task.title, usage.costUsd, errorType, message);
+      if (interrupted) {
+        const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify({ ...usage.tokens, durationMs }) });
+        await this.interruptRun(trx, afterCommit, runRow, { errorType: errorType ?? 'INTERRUPTED', reason: message ?? 'interrupted' });
+        return;
+      }
+      await updateRun(trx, run.runId, {
+        state: status === 'CANCELLED' ? 'CANCELLED' : status,
+        finishedAt: new Date(),
+        reason: outcome.ok ? 'completed' : `${errorType}: ${message ?? ''}`,
+        costUsd: usage.costUsd,
+        usage: JSON.stringify({ ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes }),
+      });
       await updateTask(trx, run.taskId, {
         status,
         result: outcome.text ?? null,
-        errorType: outcome.ok ? null : (outcome.errorType ?? 'UNKNOWN'),
-        errorMessage: outcome.ok ? null : (outcome.message ?? null),
+        errorType,
+        errorMessage: message,
         progress: outcome.ok ? 1 : task.progress,
         finishedAt: new Date(),
       });
       await this.events.appendStatus(trx, afterCommit, run.taskId, run.runId, {
         from: task.status,
         to: status,
-        reason: outcome.ok ? 'the agent finished its turn' : `${outcome.errorType}: ${outcome.message ?? ''}`,
+        reason: outcome.ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
       });
       await this.communications.record(trx, {
         sessionId: task.sessionId,
@@ -129,120 +190,138 @@ export class RunTracker {
         toAgentId: null,
         taskId: task.id,
         messageType: 'TASK_RESULT',
-        content: outcome.text ?? outcome.message ?? '',
+        content: outcome.text ?? message ?? '',
       });
-      const agent = await findAgentForUpdate(trx, agentId);
-      if (agent) {
-        await updateAgent(trx, agentId, {
-          status: agent.status === 'BUSY' ? 'IDLE' : agent.status,
-          totalCostUsd: agent.totalCostUsd + usage.costUsd,
-          // Every later task would fail the same way: say so on the agent, where people look.
-          lastError: outcome.errorType === 'AUTHENTICATION_FAILED' ? (outcome.message ?? null) : agent.lastError,
-        });
-      }
     });
     this.active.delete(agentId);
-    this.clearDeadline(agentId);
-    await this.onAgentIdle(agentId);
+    this.endings.delete(run.runId);
+    await this.hooks.turnEnded(agentId);
   }
 
-  /** The process is gone: interrupt its run, and record why the agent stopped. */
-  private async settleExit(agentId: string, exit: ProcessExit): Promise<void> {
-    this.active.delete(agentId);
-    this.totals.delete(agentId);
-    this.clearDeadline(agentId);
-    const timeoutSeconds = this.timedOut.get(agentId);
-    this.timedOut.delete(agentId);
-    const exitText = describeExit(exit);
-    await inTransaction(this.deps.db, async (trx, afterCommit) => {
-      const agent = await findAgentForUpdate(trx, agentId);
-      if (!agent) return;
-      const run = await findRunningRunForAgent(trx, agentId);
-      const timeoutReason =
-        timeoutSeconds === undefined ? undefined : `the turn ran past its ${timeoutSeconds} s limit; the agent process was stopped`;
-      if (run) {
-        await this.interruptRun(trx, afterCommit, run, timeoutReason
-          ? { errorType: 'TIMEOUT', reason: timeoutReason, exit }
-          : {
-              errorType: exit.requested ? 'AGENT_TERMINATED' : 'AGENT_EXITED',
-              reason: exit.requested ? `the agent was stopped (${exitText})` : `the agent process ${exitText}`,
-              exit,
-            });
-      }
-      const crashed = !exit.requested && agent.status !== 'TERMINATING';
-      const nextStatus: AgentStatus = crashed || timeoutReason ? 'ERROR' : 'TERMINATED';
-      await updateAgent(trx, agentId, {
-        status: nextStatus,
-        pid: null,
-        lastError: timeoutReason ?? (crashed ? `The agent process ${exitText}` : agent.lastError),
-        terminatedAt: nextStatus === 'TERMINATED' ? new Date() : agent.terminatedAt,
-      });
-      if (crashed) {
-        await insertIncident(trx, {
-          id: newId(),
-          type: 'AGENT_CRASH',
-          severity: run ? 'HIGH' : 'MEDIUM',
-          agentId,
-          taskId: run?.taskId ?? null,
-          message: `Agent ${agent.name}: the process ${exitText}`,
-          recoveryAction: run ? 'run interrupted; task requeued or failed by its attempt policy' : 'none',
-          recoveryResult: null,
-        });
-      }
+  /** The agent is idle again: its status, its spend and its CLI session's running totals. */
+  private async settleAgentAfterTurn(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    agentId: string,
+    taskTitle: string,
+    costUsd: number,
+    errorType: TaskErrorType | null,
+    message: string | null,
+  ): Promise<void> {
+    const agent = await findAgentForUpdate(trx, agentId);
+    if (!agent) return;
+    if (agent.status === 'BUSY') {
+      await this.lifecycle.transition(trx, afterCommit, agentId, 'IDLE', `finished task ${JSON.stringify(taskTitle.slice(0, 80))}`);
+    }
+    const totals = this.totals.get(agentId);
+    await updateAgent(trx, agentId, {
+      totalCostUsd: agent.totalCostUsd + costUsd,
+      sessionCostUsd: totals?.costUsd ?? agent.sessionCostUsd,
+      sessionTokens: JSON.stringify(totals?.tokens ?? agent.sessionTokens),
+      sessionStarted: true,
+      // Every later task would fail the same way: say so on the agent, where people look.
+      lastError: errorType === 'AUTHENTICATION_FAILED' ? message : agent.lastError,
     });
   }
 
   /**
-   * Ends a live run that was cut short. Its task goes back to the queue (unassigned) while
-   * attempts remain, else fails with the reason. Used on process exit and on recovery.
+   * The process is gone with its turn unfinished: end the live run (the in-memory one, or the
+   * one the database says is running) by its ending, or as interrupted.
+   */
+  async processGone(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    agentId: string,
+    fallback: { errorType: TaskErrorType; reason: string; exitCode?: number | null; signal?: string | null; ladderStep?: string },
+  ): Promise<void> {
+    const active = this.active.get(agentId);
+    this.active.delete(agentId);
+    this.totals.delete(agentId);
+    const run = await findRunningRunForAgent(trx, agentId);
+    if (!run) return;
+    const ending = this.endings.get(run.id);
+    this.endings.delete(run.id);
+    await this.interruptRun(trx, afterCommit, run, {
+      errorType: ending?.errorType ?? fallback.errorType,
+      reason: `${ending?.reason ?? fallback.reason}${fallback.ladderStep ? ` (stopped at ${fallback.ladderStep})` : ''}`,
+      cancel: ending?.status === 'CANCELLED',
+      fail: ending?.status === 'FAILED',
+      exitCode: fallback.exitCode,
+      signal: fallback.signal,
+      droppedBytes: active?.droppedBytes,
+    });
+  }
+
+  /**
+   * Ends a live run that was cut short. A cancelled one cancels its task; otherwise the task goes
+   * back to the queue (keeping its agent, whose session resumes) while attempts remain, else fails.
    */
   async interruptRun(
     trx: Executor,
     afterCommit: AfterCommit,
     run: RunRow,
-    why: { errorType: TaskErrorType; reason: string; exit?: ProcessExit },
+    why: {
+      errorType: TaskErrorType;
+      reason: string;
+      /** Cancel the task, or fail it without a retry (a limit), instead of requeueing it. */
+      cancel?: boolean;
+      fail?: boolean;
+      exitCode?: number | null;
+      signal?: string | null;
+      droppedBytes?: number;
+    },
   ): Promise<void> {
     await updateRun(trx, run.id, {
-      state: 'INTERRUPTED',
+      state: why.cancel ? 'CANCELLED' : 'INTERRUPTED',
       finishedAt: new Date(),
-      exitCode: why.exit?.exitCode ?? null,
-      signal: why.exit?.signal ?? null,
-      reason: why.reason,
+      exitCode: why.exitCode ?? null,
+      signal: why.signal ?? null,
+      reason: `${why.errorType}: ${why.reason}`,
     });
     const task = await findTaskForUpdate(trx, run.taskId);
     if (!task || task.status !== 'RUNNING') return;
-    const retry = task.attempts < task.maxAttempts;
-    await updateTask(trx, task.id, retry
-      ? { status: 'QUEUED', agentId: null, errorType: why.errorType, errorMessage: why.reason }
-      : { status: 'FAILED', errorType: why.errorType, errorMessage: why.reason, finishedAt: new Date() });
+    const retry = !why.cancel && !why.fail && task.attempts < task.maxAttempts;
+    const to: TaskStatus = why.cancel ? 'CANCELLED' : retry ? 'QUEUED' : 'FAILED';
+    await updateTask(trx, task.id, {
+      status: to,
+      errorType: why.errorType,
+      errorMessage: why.reason,
+      finishedAt: to === 'QUEUED' ? null : new Date(),
+    });
     await this.events.appendStatus(trx, afterCommit, task.id, run.id, {
       from: 'RUNNING',
-      to: retry ? 'QUEUED' : 'FAILED',
+      to,
       reason: retry ? `${why.reason}; ${task.maxAttempts - task.attempts} attempt(s) left` : why.reason,
     });
   }
 
-  /** This turn's share of the process's running totals. */
+  /** This turn's share of the session's running totals. */
   private turnUsage(agentId: string, outcome: TurnOutcome): { costUsd: number; tokens: TokenUsage } {
     const previous = this.totals.get(agentId) ?? { costUsd: 0, tokens: { ...ZERO_TOKENS } };
     const costNow = outcome.cumulativeCostUsd ?? previous.costUsd;
     const tokensNow = outcome.cumulativeTokens ?? previous.tokens;
     this.totals.set(agentId, { costUsd: costNow, tokens: tokensNow });
+    // A counter below its baseline was reset (a process that did not carry the session's totals).
     const tokens = {} as TokenUsage;
-    for (const key of Object.keys(ZERO_TOKENS) as (keyof TokenUsage)[]) {
-      tokens[key] = Math.max(0, tokensNow[key] - previous.tokens[key]);
+    for (const key of TOKEN_KEYS) {
+      tokens[key] = tokensNow[key] >= previous.tokens[key] ? tokensNow[key] - previous.tokens[key] : tokensNow[key];
     }
-    return { costUsd: Math.max(0, costNow - previous.costUsd), tokens };
+    const costUsd = costNow >= previous.costUsd ? costNow - previous.costUsd : costNow;
+    return { costUsd, tokens };
   }
+}
+
+function runMetrics(agentId: string, taskId: string, durationMs: number, usage: { costUsd: number; tokens: TokenUsage }) {
+  const metric = (name: string, value: number, unit: string) => ({ id: newId(), name, value, unit, agentId, taskId });
+  return [
+    metric('run.duration', durationMs, 'ms'),
+    metric('run.cost', usage.costUsd, 'usd'),
+    metric('run.input_tokens', usage.tokens.inputTokens, 'tokens'),
+    metric('run.output_tokens', usage.tokens.outputTokens, 'tokens'),
+  ];
 }
 
 function eventPayload(event: AgentEvent): Record<string, unknown> {
   const { kind: _kind, ...payload } = event;
   return payload;
-}
-
-function describeExit(exit: ProcessExit): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-  const stderr = exit.stderrTail.trim();
-  return stderr ? `${how}: ${stderr.slice(-STDERR_IN_MESSAGE)}` : how;
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { findAgentForUpdate, updateAgent } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
-import { insertRun } from '../db/repositories/run.repository.js';
+import { findRunningRunForAgent, insertRun } from '../db/repositories/run.repository.js';
 import {
   findNextQueuedTaskForAgent,
   findTaskForUpdate,
   findTasksByIds,
+  hasQueuedTaskForAgent,
   insertTask,
   listTasks,
   updateTask,
@@ -15,6 +16,8 @@ import {
 import { AGENT_ROLES, type AgentRow, type TaskRow } from '../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
+import type { AgentLifecycle } from './agent-lifecycle.js';
+import type { AgentManager } from './agent-manager.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
 import type { RunTracker } from './run-tracker.js';
@@ -46,6 +49,8 @@ export class TaskService {
     private readonly events: TaskEventService,
     private readonly communications: CommunicationService,
     private readonly runs: RunTracker,
+    private readonly lifecycle: AgentLifecycle,
+    private readonly manager: AgentManager,
   ) {}
 
   async createTask(input: CreateTaskInput): Promise<TaskRow> {
@@ -103,24 +108,39 @@ export class TaskService {
     return this.getTask(taskId);
   }
 
+  /**
+   * Cancels a waiting task at once, or stops a running one by the ladder (interrupt, SIGINT,
+   * SIGTERM, SIGKILL) and records how it ended.
+   */
   async cancelTask(taskId: string, reason: string | undefined): Promise<TaskRow> {
     const why = reason?.trim() || 'cancelled by request';
     if (why.length > 1000) throw new InvalidInputError('reason', 'must be at most 1000 characters');
-    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+    const running = await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, taskId);
       // Named after cancelTask's argument, `id`.
       if (!task) throw new NotFoundError('Task', 'id', taskId);
+      if (task.status === 'RUNNING') return task;
       if (!(WAITING_STATUSES as readonly string[]).includes(task.status)) {
-        throw new ConflictError('id', `Task is ${task.status}; only PENDING or QUEUED tasks can be cancelled.`);
+        throw new ConflictError('id', `Task is ${task.status}; only PENDING, QUEUED or RUNNING tasks can be cancelled.`);
       }
-      await updateTask(trx, task.id, {
-        status: 'CANCELLED',
-        errorType: null,
-        errorMessage: why,
-        finishedAt: new Date(),
-      });
+      await updateTask(trx, task.id, { status: 'CANCELLED', errorType: 'CANCELLED', errorMessage: why, finishedAt: new Date() });
       await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'CANCELLED', reason: why });
+      return undefined;
     });
+    if (running?.agentId) {
+      const agentId = running.agentId;
+      if (this.deps.supervisor.isRunning(agentId) && this.runs.activeRun(agentId)?.taskId === taskId) {
+        await this.manager.stopTurn(agentId, { kind: 'cancel', errorType: 'CANCELLED', reason: why });
+      } else {
+        // No live process holds the run (another node, or a crash being settled): end it here.
+        await this.deps.queue.run(agentId, () =>
+          inTransaction(this.deps.db, async (trx, afterCommit) => {
+            const run = await findRunningRunForAgent(trx, agentId);
+            if (run?.taskId === taskId) await this.runs.interruptRun(trx, afterCommit, run, { errorType: 'CANCELLED', reason: why, cancel: true });
+          }),
+        );
+      }
+    }
     return this.getTask(taskId);
   }
 
@@ -145,11 +165,13 @@ export class TaskService {
 
   /** Must run inside the agent's work queue. */
   async dispatchNow(agentId: string): Promise<void> {
-    const { supervisor, config } = this.deps;
-    if (!supervisor.isRunning(agentId)) return;
-    const started = await inTransaction(this.deps.db, async (trx, afterCommit) => {
-      const agent = await findAgentForUpdate(trx, agentId);
-      if (!agent || agent.status !== 'IDLE') return undefined;
+    const { supervisor, config, db } = this.deps;
+    const [agent] = await findAgentsByIds(db, [agentId]);
+    if (!agent || agent.status !== 'IDLE' || !(await hasQueuedTaskForAgent(db, agentId))) return;
+    if (!(await this.manager.ensureProcess(agent))) return;
+    const started = await inTransaction(db, async (trx, afterCommit) => {
+      const locked = await findAgentForUpdate(trx, agentId);
+      if (!locked || locked.status !== 'IDLE') return undefined;
       const task = await findNextQueuedTaskForAgent(trx, agentId);
       if (!task) return undefined;
       const attempt = task.attempts + 1;
@@ -169,33 +191,35 @@ export class TaskService {
         status: 'RUNNING',
         attempts: attempt,
         startedAt: task.startedAt ?? new Date(),
-        errorType: null,
-        errorMessage: null,
+        finishedAt: null,
       });
       await this.events.appendStatus(trx, afterCommit, task.id, run.id, {
         from: task.status,
         to: 'RUNNING',
-        reason: `attempt ${attempt} of ${task.maxAttempts} started on agent ${agent.name}`,
+        reason: `attempt ${attempt} of ${task.maxAttempts} started on agent ${locked.name}`,
       });
+      const prompt = taskPrompt(task, attempt);
       await this.communications.record(trx, {
         sessionId: task.sessionId,
         fromAgentId: null,
         toAgentId: agentId,
         taskId: task.id,
         messageType: 'TASK_ASSIGNMENT',
-        content: taskPrompt(running),
+        content: prompt,
       });
-      await updateAgent(trx, agentId, { status: 'BUSY' });
-      return { task: running, run };
+      await this.lifecycle.transition(trx, afterCommit, agentId, 'BUSY', `running task ${JSON.stringify(task.title.slice(0, 80))}`);
+      return { task: running, run, prompt };
     });
     if (!started) return;
-    this.runs.begin(
-      agentId,
-      { runId: started.run.id, taskId: started.task.id },
-      started.task.timeoutSeconds ?? config.claude.turnTimeoutSeconds,
-    );
+    const limits = this.manager.limitsOf(agent);
+    this.runs.begin(agentId, {
+      runId: started.run.id,
+      taskId: started.task.id,
+      maxOutputBytes: limits.maxOutputBytes,
+      turnTimeoutSeconds: started.task.timeoutSeconds ?? limits.turnTimeoutSeconds,
+    });
     // If the process died in between, its exit (queued behind us) settles the run.
-    supervisor.sendTurn(agentId, taskPrompt(started.task), started.run.id);
+    supervisor.sendTurn(agentId, started.prompt, started.run.id);
   }
 
   /** Checks, under lock, that an agent exists in the session, is alive and fits the role. */
@@ -218,7 +242,12 @@ export class TaskService {
   }
 }
 
-/** What the agent is asked to do: the title, then the description when there is one. */
-export function taskPrompt(task: Pick<TaskRow, 'title' | 'description'>): string {
-  return task.description ? `${task.title}\n\n${task.description}` : task.title;
+/**
+ * What the agent is asked to do: the title, then the description when there is one. A retry
+ * says why the previous attempt ended, since the agent's resumed session has seen it.
+ */
+export function taskPrompt(task: Pick<TaskRow, 'title' | 'description' | 'errorMessage'>, attempt = 1): string {
+  const body = task.description ? `${task.title}\n\n${task.description}` : task.title;
+  if (attempt <= 1) return body;
+  return `(Attempt ${attempt}: the previous attempt was cut short${task.errorMessage ? ` (${task.errorMessage})` : ''}. Continue the task.)\n\n${body}`;
 }

@@ -82,9 +82,10 @@ export class ClaudeCodeAdapter implements RuntimeAdapter {
     if (config.systemPrompt) args.push(`--append-system-prompt=${config.systemPrompt}`);
     if (config.maxTurns) args.push(`--max-turns=${config.maxTurns}`);
     if (config.maxBudgetUsd) args.push(`--max-budget-usd=${config.maxBudgetUsd}`);
+    const [wrapper, ...wrapperArgs] = spec.wrapperPrefix ?? [];
     return {
-      file: spec.binaryPath,
-      args,
+      file: wrapper ?? spec.binaryPath,
+      args: wrapper ? [...wrapperArgs, spec.binaryPath, ...args] : args,
       cwd: config.workingDirectory,
       env: {
         ...spec.environment,
@@ -103,6 +104,10 @@ export class ClaudeCodeAdapter implements RuntimeAdapter {
       uuid: turnId,
       message: { role: 'user', content: [{ type: 'text', text }] },
     });
+  }
+
+  encodeInterrupt(requestId: string): string {
+    return JSON.stringify({ type: 'control_request', request_id: requestId, request: { subtype: 'interrupt' } });
   }
 
   createLineParser(): (line: string) => AgentEvent[] | undefined {

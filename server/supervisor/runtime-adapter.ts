@@ -12,6 +12,8 @@ export interface AgentLaunchSpec {
   environment: Record<string, string>;
   /** Tags the process tree so a reaper can find it again. */
   runTag: string;
+  /** Put in front of the command (e.g. a PID-namespace wrapper with a parent-death signal). */
+  wrapperPrefix?: string[];
 }
 
 export interface SpawnCommand {
@@ -34,6 +36,8 @@ export interface RuntimeAdapter {
   buildSpawn(spec: AgentLaunchSpec): SpawnCommand;
   /** The stdin line that starts one turn. */
   encodeTurn(text: string, turnId: string): string;
+  /** The stdin line that interrupts the running turn, when the runtime has one. */
+  encodeInterrupt?(requestId: string): string;
   /**
    * A parser for one process's stdout: it may keep state across lines (e.g. the last API
    * error, to classify the turn's end). Returns undefined for a line that is not valid.

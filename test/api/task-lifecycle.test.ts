@@ -151,16 +151,33 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(after.error.type).toBe('AGENT_TERMINATED');
   });
 
-  it('stops a turn that runs past its time limit and fails the task with TIMEOUT', async () => {
+  it('ends a turn that runs past its time limit with TIMEOUT; an interrupt is enough, so the process stays', async () => {
     const sessionId = await createSession(t, 'timeout');
     const agent = await createAgent(t, sessionId, { name: 'slowpoke' });
     const task = await createTask(t, { sessionId, title: 'SLEEP 30000', agentId: agent.id, timeoutSeconds: 1 });
     const ended = await waitForTaskEnd(t, task.id, 15_000);
     expect(ended.status).toBe('FAILED');
-    expect(ended.error.type).toBe('TIMEOUT');
-    expect(ended.error.message).toContain('1 s limit');
-    expect(() => process.kill(agent.pid, 0)).toThrow();
-    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status lastError } } }`, { id: agent.id });
-    expect(after.status).toBe('ERROR');
+    expect(ended.error).toEqual({ type: 'TIMEOUT', message: 'the turn ran past its 1 s limit' });
+    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid } } }`, { id: agent.id });
+    expect(after).toEqual({ status: 'IDLE', pid: agent.pid });
+    expect(() => process.kill(agent.pid, 0)).not.toThrow();
   });
+
+  it('a hung turn that ignores the interrupt and SIGINT is ended by SIGTERM, with the reason', async () => {
+    const sessionId = await createSession(t, 'hang');
+    const agent = await createAgent(t, sessionId, { name: 'hung', resourceLimits: { silenceTimeoutSeconds: 1 } });
+    const task = await createTask(t, { sessionId, title: 'HANG now', agentId: agent.id });
+    const ended = await waitForTaskEnd(t, task.id, 15_000);
+    expect(ended.status).toBe('FAILED');
+    expect(ended.error.type).toBe('SILENCE_TIMEOUT');
+    expect(ended.error.message).toContain('stopped at SIGTERM');
+    expect(() => process.kill(agent.pid, 0)).toThrow();
+    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid } } }`, { id: agent.id });
+    // Stopped on purpose, not crashed: the agent resumes its session on the next turn.
+    expect(after).toEqual({ status: 'IDLE', pid: null });
+    const next = await createTask(t, { sessionId, title: 'are you back?', agentId: agent.id });
+    const answered = await waitForTaskEnd(t, next.id);
+    expect(answered.status).toBe('SUCCEEDED');
+  });
+
 });

@@ -174,7 +174,7 @@ describe('Supervisor with real fake-CLI processes', () => {
     workingDirectory = path.join(root, 'work');
     await mkdir(home);
     await mkdir(workingDirectory);
-    supervisor = new Supervisor(new ClaudeCodeAdapter(), pino({ level: 'silent' }), GRACE_MS);
+    supervisor = new Supervisor(new ClaudeCodeAdapter(), pino({ level: 'silent' }), { graceMs: GRACE_MS, maxLineBytes: 1024 * 1024 });
     supervisor.setHandlers(recorder.handlers);
   });
 
@@ -213,7 +213,7 @@ describe('Supervisor with real fake-CLI processes', () => {
   /** Starts an agent and sends it one turn; returns its id and pid. */
   async function startWithTurn(prompt: string, spec = launchSpec(), on = supervisor): Promise<{ agentId: string; pid: number; spec: AgentLaunchSpec }> {
     const agentId = `agent-${randomUUID()}`;
-    const pid = await on.launch(agentId, spec);
+    const { pid } = await on.launch(agentId, spec);
     expect(pid).toBeGreaterThan(1);
     expect(on.sendTurn(agentId, prompt, randomUUID())).toBe(true);
     return { agentId, pid, spec };
@@ -323,7 +323,7 @@ describe('Supervisor with real fake-CLI processes', () => {
         done();
       },
     });
-    const logged = new Supervisor(new ClaudeCodeAdapter(), pino({ level: 'warn' }, sink), GRACE_MS);
+    const logged = new Supervisor(new ClaudeCodeAdapter(), pino({ level: 'warn' }, sink), { graceMs: GRACE_MS, maxLineBytes: 1024 * 1024 });
     otherSupervisors.push(logged);
     logged.setHandlers(recorder.handlers);
 
@@ -372,8 +372,8 @@ describe('Supervisor with real fake-CLI processes', () => {
   it('stop() ends a HANG process (SIGTERM) and reports requested = true', async () => {
     const { agentId, pid } = await startWithTurn('HANG');
     await recorder.started(agentId);
-    const exit = (await within(supervisor.stop(agentId), 5_000, 'stop of a hung process'))!;
-    expect(exit).toMatchObject({ requested: true, exitCode: 143, signal: null });
+    const exit = (await within(supervisor.stop(agentId, ['SIGTERM', 'SIGKILL']), 5_000, 'stop of a hung process'))!;
+    expect(exit).toMatchObject({ requested: true, exitCode: 143, signal: null, ladderStep: 'SIGTERM' });
     expect(recorder.kindsOf(agentId)).not.toContain('RESULT');
     expect(supervisor.isRunning(agentId)).toBe(false);
     expect(await waitUntilGone(pid)).toBe(true);
@@ -466,8 +466,9 @@ describe('Supervisor with real fake-CLI processes', () => {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANTHROPIC_API_KEY: 'k' },
       },
       new ClaudeCodeAdapter().createLineParser(),
-      { onEvent: (event) => events.push(event), onExit: () => (deliveredAtExit = events.length) },
+      { onEvent: (event) => void events.push(event), onExit: () => (deliveredAtExit = events.length) },
       pino({ level: 'silent' }),
+      { maxLineBytes: 1024 * 1024, tag: `one-shot-${randomUUID()}` },
     );
     try {
       await agentProcess.start();
@@ -490,7 +491,7 @@ describe('Supervisor with real fake-CLI processes', () => {
     expect(supervisor.pidOf(agentId)).toBeUndefined();
     expect(supervisor.sendTurn(agentId, 'hello?', randomUUID())).toBe(false);
     // The id is free again: a later launch with a working binary succeeds.
-    const pid = await supervisor.launch(agentId, launchSpec());
+    const { pid } = await supervisor.launch(agentId, launchSpec());
     expect(pid).toBeGreaterThan(1);
     expect(supervisor.isRunning(agentId)).toBe(true);
     await within(supervisor.stop(agentId), 5_000, 'stop');
@@ -498,7 +499,7 @@ describe('Supervisor with real fake-CLI processes', () => {
 
   it('refuses a second process for the same agent id', async () => {
     const agentId = `agent-${randomUUID()}`;
-    const pid = await supervisor.launch(agentId, launchSpec());
+    const { pid } = await supervisor.launch(agentId, launchSpec());
     await expect(supervisor.launch(agentId, launchSpec())).rejects.toThrow(/already has a process/);
     expect(supervisor.pidOf(agentId)).toBe(pid);
     await within(supervisor.stop(agentId), 5_000, 'stop');

@@ -62,6 +62,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     WORKSPACE_ROOT: workspaceRoot,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SHUTDOWN_GRACE_MS: '2000',
+    // Short timers keep fault tests fast; each test can override them.
+    CLAUDE_STOP_GRACE_MS: '500',
+    WATCHDOG_INTERVAL_MS: '100',
+    CLAUDE_RESTART_BACKOFF_MS: '100',
     NODE_ID: `test-${path.basename(scratch)}`,
     ...(options.cliPath === null ? {} : { CLAUDE_CLI_PATH: options.cliPath ?? FAKE_CLAUDE }),
     ...options.environment,

@@ -1,7 +1,29 @@
 import type { Insertable } from 'kysely';
-import type { IncidentsTable } from '../types.js';
+import type { IncidentRow, IncidentSeverity, IncidentType, IncidentsTable } from '../types.js';
 import type { Executor } from './executor.js';
+import { applyPage, type PageQuery } from './pagination.js';
 
-export async function insertIncident(db: Executor, row: Insertable<IncidentsTable>): Promise<void> {
-  await db.insertInto('incidents').values(row).execute();
+export interface IncidentFilter {
+  type?: IncidentType;
+  severity?: IncidentSeverity;
+  agentId?: string;
+  taskId?: string;
+}
+
+export async function insertIncident(db: Executor, row: Insertable<IncidentsTable>): Promise<IncidentRow> {
+  return db.insertInto('incidents').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findIncidentsByIds(db: Executor, ids: readonly string[]): Promise<IncidentRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('incidents').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function listIncidents(db: Executor, filter: IncidentFilter, page: PageQuery): Promise<IncidentRow[]> {
+  let query = db.selectFrom('incidents').selectAll();
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.severity) query = query.where('severity', '=', filter.severity);
+  if (filter.agentId) query = query.where('agentId', '=', filter.agentId);
+  if (filter.taskId) query = query.where('taskId', '=', filter.taskId);
+  return applyPage(query, 'incidents.id', page).execute();
 }

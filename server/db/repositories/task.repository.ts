@@ -34,6 +34,17 @@ export async function listTasks(db: Executor, filter: TaskFilter, page: PageQuer
   return applyPage(query, 'tasks.id', page).execute();
 }
 
+export async function hasQueuedTaskForAgent(db: Executor, agentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('agentId', '=', agentId)
+    .where('status', '=', 'QUEUED')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The next queued task handed to this agent: highest priority first, then oldest. */
 export async function findNextQueuedTaskForAgent(db: Executor, agentId: string): Promise<TaskRow | undefined> {
   return db

@@ -82,6 +82,30 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const ResourceLimitsInput = builder.inputType('ResourceLimitsInput', {
+  description: 'Per-agent limits; each ends a run with its own typed reason. Unset ones use the server defaults.',
+  fields: (t) => ({
+    turnTimeoutSeconds: t.int({ description: 'Longest turn (default CLAUDE_AGENT_TIMEOUT).' }),
+    silenceTimeoutSeconds: t.int({ description: 'No output for this long while no tool runs ends the turn; 0 turns it off.' }),
+    maxMemoryMb: t.int({ description: "RSS of the agent's whole process tree." }),
+    maxOutputBytes: t.int({ description: 'Transcript bytes stored per run; past it a marker is stored and the run ends.' }),
+  }),
+});
+
+const ResourceLimits = builder.objectRef<Required<import('../../db/types.js').ResourceLimits>>('ResourceLimits').implement({
+  description: "The limits in force for an agent's runs.",
+  fields: (t) => ({
+    turnTimeoutSeconds: t.exposeInt('turnTimeoutSeconds'),
+    silenceTimeoutSeconds: t.exposeInt('silenceTimeoutSeconds'),
+    maxMemoryMb: t.exposeInt('maxMemoryMb'),
+    maxOutputBytes: t.exposeInt('maxOutputBytes'),
+  }),
+});
+
+builder.objectField(Agent, 'resourceLimits', (t) =>
+  t.field({ type: ResourceLimits, resolve: (agent, _args, ctx) => ctx.services.manager.limitsOf(agent) }),
+);
+
 const CreateAgentInput = builder.inputType('CreateAgentInput', {
   fields: (t) => ({
     sessionId: t.id({ required: true }),
@@ -95,6 +119,7 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
     maxTurns: t.int(),
     maxBudgetUsd: t.float(),
     workingDirectory: t.string({ description: "Relative to the session's working directory; must stay inside WORKSPACE_ROOT." }),
+    resourceLimits: t.field({ type: ResourceLimitsInput }),
   }),
 });
 
@@ -121,6 +146,9 @@ builder.mutationFields((t) => ({
         maxTurns: input.maxTurns ?? undefined,
         maxBudgetUsd: input.maxBudgetUsd ?? undefined,
         workingDirectory: input.workingDirectory ?? undefined,
+        resourceLimits: input.resourceLimits
+          ? Object.fromEntries(Object.entries(input.resourceLimits).filter(([, value]) => value !== null && value !== undefined))
+          : undefined,
       }),
   }),
   terminateAgent: t.field({
@@ -133,5 +161,17 @@ builder.mutationFields((t) => ({
       dataField: { name: 'agent' },
     },
     resolve: (_root, args, ctx) => ctx.services.agents.terminateAgent(parseGlobalId(String(args.id), 'Agent', 'id')),
+  }),
+  restartAgent: t.field({
+    type: Agent,
+    description: "Starts the agent's process again, resuming its CLI session; clears its crash record (a FAILED agent comes back).",
+    args: { id: t.arg.id({ required: true }) },
+    errors: {
+      types: [InvalidInputError, NotFoundError, ConflictError, CapacityReachedError],
+      union: { name: 'RestartAgentResult' },
+      result: { name: 'RestartAgentSuccess' },
+      dataField: { name: 'agent' },
+    },
+    resolve: (_root, args, ctx) => ctx.services.agents.restartAgent(parseGlobalId(String(args.id), 'Agent', 'id')),
   }),
 }));

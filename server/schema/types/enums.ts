@@ -2,6 +2,8 @@ import {
   AGENT_ROLES,
   AGENT_STATUSES,
   COMMUNICATION_TYPES,
+  INCIDENT_SEVERITIES,
+  INCIDENT_TYPES,
   PERMISSION_MODES,
   SESSION_STATUSES,
   TASK_ERROR_TYPES,
@@ -18,3 +20,5 @@ export const TaskErrorTypeEnum = builder.enumType('TaskErrorType', { values: TAS
 export const TaskEventKindEnum = builder.enumType('TaskEventKind', { values: TASK_EVENT_KINDS });
 export const CommunicationTypeEnum = builder.enumType('CommunicationType', { values: COMMUNICATION_TYPES });
 export const PermissionModeEnum = builder.enumType('PermissionMode', { values: PERMISSION_MODES });
+export const IncidentTypeEnum = builder.enumType('IncidentType', { values: INCIDENT_TYPES });
+export const IncidentSeverityEnum = builder.enumType('IncidentSeverity', { values: INCIDENT_SEVERITIES });

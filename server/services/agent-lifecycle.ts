@@ -1,0 +1,42 @@
+import { findAgentForUpdate, updateAgent } from '../db/repositories/agent.repository.js';
+import { insertAgentEvent, listAgentEvents } from '../db/repositories/agent-event.repository.js';
+import type { Executor } from '../db/repositories/executor.js';
+import type { AgentEventRow, AgentRow, AgentStatus, AgentUpdate } from '../db/types.js';
+import { newId } from '../ids.js';
+import type { ServiceDeps } from './deps.js';
+import { inTransaction, type AfterCommit } from './transaction.js';
+
+/**
+ * The only way an agent's status changes: the row, a numbered event with the reason, and
+ * (after commit) an agentStatusUpdated publication, together.
+ */
+export class AgentLifecycle {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async transition(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    agentId: string,
+    to: AgentStatus,
+    reason: string,
+    patch: AgentUpdate = {},
+  ): Promise<AgentRow> {
+    const current = await findAgentForUpdate(trx, agentId);
+    if (!current) throw new Error(`agent ${agentId} vanished`);
+    if (current.status === to) return Object.keys(patch).length ? updateAgent(trx, agentId, patch) : current;
+    const seq = current.lastEventSeq + 1;
+    const agent = await updateAgent(trx, agentId, { ...patch, status: to, lastEventSeq: seq });
+    const event = await insertAgentEvent(trx, { id: newId(), agentId, seq, fromStatus: current.status, toStatus: to, reason });
+    afterCommit(() => this.deps.bus.publish('agentStatus', 'all', { event, agent }));
+    return agent;
+  }
+
+  /** A transition in a transaction of its own. */
+  move(agentId: string, to: AgentStatus, reason: string, patch: AgentUpdate = {}): Promise<AgentRow> {
+    return inTransaction(this.deps.db, (trx, afterCommit) => this.transition(trx, afterCommit, agentId, to, reason, patch));
+  }
+
+  history(agentId: string, afterSeq: number, limit: number): Promise<AgentEventRow[]> {
+    return listAgentEvents(this.deps.db, agentId, afterSeq, limit);
+  }
+}
