@@ -35,6 +35,9 @@ const environmentSchema = z.object({
 
 export type Environment = z.input<typeof environmentSchema>;
 
+/** Every variable the server reads (documented in .env.example and the README). */
+export const CONFIG_VARIABLES = Object.keys(environmentSchema.shape);
+
 /** What each variable accepts, said in the error so the fix is obvious. */
 const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   DATABASE_URL: 'a postgres:// or postgresql:// URL, or unset for the embedded PGlite',

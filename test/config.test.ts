@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentEnvironmentFrom, ConfigError, loadConfig } from '../server/config.js';
+import { agentEnvironmentFrom, CONFIG_VARIABLES, ConfigError, loadConfig } from '../server/config.js';
 
 function configError(environment: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -155,5 +155,18 @@ describe('agentEnvironmentFrom', () => {
     const config = loadConfig(serverEnvironment);
     expect(config.agentEnvironment).toEqual(agentEnvironmentFrom(serverEnvironment));
     expect(config.agentEnvironment).not.toHaveProperty('DATABASE_URL');
+  });
+});
+
+describe('documentation', () => {
+  it('.env.example and the README name every variable the server reads', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const root = new URL('../', import.meta.url);
+    const example = await readFile(new URL('.env.example', root), 'utf8');
+    const readme = await readFile(new URL('README.md', root), 'utf8');
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+      expect(readme.includes(name) || readme.includes(name.replace(/_MAX_MS$/, '')), `README lacks ${name}`).toBe(true);
+    }
   });
 });

@@ -38,6 +38,7 @@ export class AgentManager {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly limits = new Map<string, Limits>();
   private readonly limitHit = new Set<string>();
+  private readonly waitingForCapacity = new Set<string>();
   private watchdog?: NodeJS.Timeout;
   private wrapperPrefix?: string[];
   private stopping = false;
@@ -110,6 +111,12 @@ export class AgentManager {
   async ensureProcess(agent: AgentRow): Promise<boolean> {
     this.clearIdleTimer(agent.id);
     if (this.deps.supervisor.isRunning(agent.id)) return true;
+    if (!(await this.makeRoom(agent.id))) {
+      // A documented queue: the task stays QUEUED and starts when a process slot frees up.
+      this.waitingForCapacity.add(agent.id);
+      this.deps.log.info({ agentId: agent.id }, 'CLAUDE_MAX_AGENTS processes are busy; the task waits for a slot');
+      return false;
+    }
     try {
       await this.launch(agent, agent.sessionStarted);
       return true;
@@ -119,12 +126,34 @@ export class AgentManager {
     }
   }
 
+  /** A slot for one more process: free, or taken from the longest-idle agent (its session resumes later). */
+  private async makeRoom(forAgentId: string): Promise<boolean> {
+    const { supervisor, config } = this.deps;
+    if (supervisor.liveAgentIds().length < config.claude.maxAgents) return true;
+    const idle = supervisor.liveAgentIds().find((id) => id !== forAgentId && !this.runs.activeRun(id) && !this.intents.has(id));
+    if (!idle) return false;
+    this.intents.set(idle, { kind: 'idle', errorType: 'INTERRUPTED', reason: 'closed to make room for another agent' });
+    await supervisor.stop(idle, ['eof', 'SIGTERM', 'SIGKILL']);
+    return supervisor.liveAgentIds().length < config.claude.maxAgents;
+  }
+
+  /** A process slot may have freed up: agents waiting for one try again. */
+  private wakeWaiting(): void {
+    for (const agentId of this.waitingForCapacity) {
+      this.waitingForCapacity.delete(agentId);
+      void this.deps.queue.run(agentId, () => this.dispatchNow(agentId));
+    }
+  }
+
   /** A turn ended: take the next task, or close the process after the idle time. */
   private async afterTurn(agentId: string): Promise<void> {
     // A stop in progress (shutdown, restart, terminate) must not start the next task on this process.
     if (this.stopping || this.intents.has(agentId)) return;
     await this.dispatchNow(agentId);
-    if (!this.runs.activeRun(agentId)) this.scheduleIdleClose(agentId);
+    if (!this.runs.activeRun(agentId)) {
+      this.scheduleIdleClose(agentId);
+      this.wakeWaiting();
+    }
   }
 
   scheduleIdleClose(agentId: string): void {
@@ -223,6 +252,7 @@ export class AgentManager {
   /** The process is gone: settle its run and decide the agent's next state. Inside the agent's queue. */
   private async settleExit(agentId: string, exit: ProcessExit): Promise<void> {
     this.clearIdleTimer(agentId);
+    this.wakeWaiting();
     this.limitHit.delete(agentId);
     const intent = this.intents.get(agentId);
     this.intents.delete(agentId);
