@@ -23,6 +23,8 @@ export interface ActiveRun {
   turnTimeoutSeconds: number;
   truncated: boolean;
   droppedBytes: number;
+  /** API retries the CLI reported during the run. */
+  retries: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export class RunTracker {
   }
 
   begin(agentId: string, run: Pick<ActiveRun, 'runId' | 'taskId' | 'maxOutputBytes' | 'turnTimeoutSeconds'>): void {
-    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0 });
+    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0, retries: 0 });
   }
 
   activeRun(agentId: string): ActiveRun | undefined {
@@ -106,6 +108,7 @@ export class RunTracker {
       this.deps.log.debug({ agentId, kind: event.kind }, 'agent event outside a task; not recorded');
       return;
     }
+    if (event.kind === 'RETRY') run.retries += 1;
     if (event.kind === 'RESULT') {
       run.pendingResults -= 1;
       if (run.pendingResults > 0 && event.outcome.ok) {
@@ -145,7 +148,7 @@ export class RunTracker {
     const interrupted = !outcome.ok && ending?.status === 'INTERRUPTED';
     const status: TaskStatus = outcome.ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
     const errorType = outcome.ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
-    const message = outcome.ok ? null : (ending?.reason ?? outcome.message ?? null);
+    const message = outcome.ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
     const durationMs = Date.now() - run.startedAt;
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, run.taskId);
@@ -309,6 +312,14 @@ export class RunTracker {
     const costUsd = costNow >= previous.costUsd ? costNow - previous.costUsd : costNow;
     return { costUsd, tokens };
   }
+}
+
+/** The CLI's error text, how often it retried, and what a person should do when retrying will not help. */
+function failureMessage(outcome: TurnOutcome, retries: number): string {
+  const parts = [outcome.message ?? 'the turn failed'];
+  if (outcome.errorType === 'API_ERROR') parts.push(`(after ${retries} API ${retries === 1 ? 'retry' : 'retries'})`);
+  if (outcome.hint) parts.push(`— ${outcome.hint}`);
+  return parts.join(' ');
 }
 
 function runMetrics(agentId: string, taskId: string, durationMs: number, usage: { costUsd: number; tokens: TokenUsage }) {

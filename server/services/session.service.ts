@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findSessionsByIds, insertSession, listSessions, type SessionFilter } from '../db/repositories/session.repository.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
+import { sumCostBySession } from '../db/repositories/task.repository.js';
 import type { SessionRow } from '../db/types.js';
 import { NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -36,6 +37,11 @@ export class SessionService {
 
   loadSessions(ids: readonly string[]): Promise<SessionRow[]> {
     return findSessionsByIds(this.deps.db, ids);
+  }
+
+  /** Estimated spend per session (sum over its tasks), in id order. */
+  costs(ids: readonly string[]): Promise<number[]> {
+    return sumCostBySession(this.deps.db, ids);
   }
 
   listSessions(filter: SessionFilter, page: PageQuery): Promise<SessionRow[]> {

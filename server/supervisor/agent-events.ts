@@ -16,6 +16,8 @@ export interface TurnOutcome {
   message?: string;
   /** Final assistant text (or the error text). */
   text?: string;
+  /** For failures a person must fix (credentials, configuration): what to do. Such turns are not retried. */
+  hint?: string;
   /** Cost and tokens since the process started: the CLI reports running totals. */
   cumulativeCostUsd?: number;
   cumulativeTokens?: TokenUsage;

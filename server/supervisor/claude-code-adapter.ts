@@ -245,8 +245,15 @@ function turnOutcome(line: Json, lastApiError: string | undefined): TurnOutcome 
   if (!isError) return outcome;
   outcome.errorType = classifyFailure(line, lastApiError, text);
   outcome.message = errors.join('; ') || text || `turn ended with ${String(line.subtype)}`;
+  if (outcome.errorType === 'AUTHENTICATION_FAILED') outcome.hint = AUTHENTICATION_HINT;
+  if (outcome.errorType === 'STARTUP_FAILED') {
+    outcome.hint = `The CLI refused to start (${String(line.startup_failure_reason)}): fix the agent's configuration.`;
+  }
   return outcome;
 }
+
+const AUTHENTICATION_HINT =
+  "Give the server credentials for its agents: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN or CLAUDE_CODE_OAUTH_TOKEN) in its environment, or run `claude /login` as the server's user, then send the task again.";
 
 function classifyFailure(line: Json, lastApiError: string | undefined, text: string | undefined): TaskErrorType {
   switch (line.subtype) {

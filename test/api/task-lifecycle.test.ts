@@ -79,6 +79,15 @@ describe('a task on a real agent process (fake CLI)', () => {
     const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status totalCostUsd } } }`, { id: agent.id });
     expect(after.status).toBe('IDLE');
     expect(after.totalCostUsd).toBeCloseTo(ended.costUsd, 10);
+    // Spend rolls up to the session; each run also leaves performance metrics.
+    const { session } = await t.ok(`query($id: ID!) { session(id: $id) { ... on Session { costUsd } } }`, { id: sessionId });
+    expect(session.costUsd).toBeCloseTo(ended.costUsd, 10);
+    const metrics = await t.app.database.db
+      .selectFrom('performanceMetrics')
+      .select(['name', 'value'])
+      .where('agentId', '=', Buffer.from(agent.id, 'base64').toString().split(':')[1]!)
+      .execute();
+    expect(metrics.map((m) => m.name).sort()).toEqual(['run.cost', 'run.duration', 'run.input_tokens', 'run.output_tokens']);
   });
 
   it('runs queued tasks one after another on the same process, with per-turn cost', async () => {
@@ -105,6 +114,8 @@ describe('a task on a real agent process (fake CLI)', () => {
       expect(ended.status).toBe('FAILED');
       expect(ended.error.type).toBe('AUTHENTICATION_FAILED');
       expect(ended.error.message).toMatch(/Not logged in/);
+      // It says how to fix it, since retrying cannot help.
+      expect(ended.error.message).toContain('ANTHROPIC_API_KEY');
       const { agent: after } = await noKey.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status lastError } } }`, { id: agent.id });
       expect(after).toMatchObject({ status: 'IDLE', lastError: expect.stringMatching(/Not logged in/) });
     } finally {
@@ -120,6 +131,8 @@ describe('a task on a real agent process (fake CLI)', () => {
     const [a, b] = [await waitForTaskEnd(t, apiError.id), await waitForTaskEnd(t, maxTurns.id)];
     expect(a.status).toBe('FAILED');
     expect(a.error.type).toBe('API_ERROR');
+    const retries = a.events.filter((e: any) => e.kind === 'RETRY').length;
+    expect(a.error.message).toContain(`(after ${retries} API retries)`);
     expect(a.events.some((e: any) => e.kind === 'RETRY')).toBe(true);
     expect(b.status).toBe('FAILED');
     expect(b.error.type).toBe('MAX_TURNS');

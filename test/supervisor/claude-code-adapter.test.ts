@@ -205,6 +205,7 @@ describe('createLineParser over real CLI transcripts', () => {
       errorType: 'AUTHENTICATION_FAILED',
       message: 'Not logged in · Please run /login',
       text: 'Not logged in · Please run /login',
+      hint: expect.stringContaining('ANTHROPIC_API_KEY'),
       cumulativeCostUsd: 0,
       cumulativeTokens: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 },
       numTurns: 1,

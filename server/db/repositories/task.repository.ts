@@ -98,3 +98,16 @@ export async function nextEventSeq(db: Executor, taskId: string): Promise<number
     .executeTakeFirstOrThrow();
   return row.lastEventSeq;
 }
+
+/** Spend of each session's tasks, in the order of the ids asked for (0 for a session without any). */
+export async function sumCostBySession(db: Executor, sessionIds: readonly string[]): Promise<number[]> {
+  if (sessionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('tasks')
+    .select(['sessionId', (eb) => eb.fn.sum<number>('costUsd').as('costUsd')])
+    .where('sessionId', 'in', sessionIds)
+    .groupBy('sessionId')
+    .execute();
+  const byId = new Map(rows.map((row) => [row.sessionId, Number(row.costUsd)]));
+  return sessionIds.map((id) => byId.get(id) ?? 0);
+}

@@ -19,6 +19,15 @@ export const Session = builder.loadableNode('Session', {
   }),
 });
 
+builder.objectField(Session, 'costUsd', (t) =>
+  t.loadable({
+    type: 'Float',
+    description: "Estimated spend of the session's tasks in USD, as reported by the CLI.",
+    load: (ids: string[], ctx) => ctx.services.sessions.costs(ids),
+    resolve: (session) => session.id,
+  }),
+);
+
 const SessionFilter = builder.inputType('SessionFilter', {
   fields: (t) => ({
     status: t.field({ type: SessionStatusEnum }),
