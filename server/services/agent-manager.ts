@@ -1,6 +1,7 @@
-import { findAgentsByIds, findAgentsOnNode, updateAgent } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, findAgentsOnNode, updateAgent } from '../db/repositories/agent.repository.js';
 import { findRunningRunsOnNode } from '../db/repositories/run.repository.js';
 import { LIVE_AGENT_STATUSES, type AgentRow, type ResourceLimits, type TaskErrorType } from '../db/types.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { TokenUsage } from '../supervisor/agent-events.js';
 import type { LadderStep, ProcessExit } from '../supervisor/agent-process.js';
 import { probeIsolation } from '../supervisor/isolation.js';
@@ -217,6 +218,20 @@ export class AgentManager {
 
   /** A person restarts the agent: its crash record is cleared and its session resumes. */
   async restart(agentId: string, reason: string): Promise<void> {
+    // Claimed under the row lock before the old process is stopped (which can take the whole
+    // ladder): a second restart meanwhile is a conflict, not a second launch beside the first.
+    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const agent = await findAgentForUpdate(trx, agentId);
+      if (!agent) throw new NotFoundError('Agent', 'id', agentId);
+      if (['STARTING', 'RESTARTING', 'TERMINATING'].includes(agent.status)) {
+        throw new ConflictError('id', `Agent ${agent.name} is ${agent.status}; try again when it has settled.`);
+      }
+      await this.lifecycle.transition(trx, afterCommit, agentId, 'RESTARTING', reason, {
+        restartCount: agent.restartCount + 1,
+        lastError: null,
+        terminatedAt: null,
+      });
+    });
     this.clearTimers(agentId);
     this.crashPolicy.reset(agentId);
     if (this.deps.supervisor.isRunning(agentId)) {
@@ -225,15 +240,20 @@ export class AgentManager {
     await this.deps.queue.run(agentId, () => this.relaunch(agentId, reason, false));
   }
 
-  /** RESTARTING -> a new process (resuming the session) -> IDLE. Must run inside the agent's queue. */
+  /**
+   * (ERROR ->) RESTARTING -> a new process (resuming the session) -> IDLE. A person's restart has
+   * already claimed the agent RESTARTING. Must run inside the agent's queue.
+   */
   private async relaunch(agentId: string, reason: string, afterCrash: boolean): Promise<void> {
     const [current] = await findAgentsByIds(this.deps.db, [agentId]);
-    if (!current || (afterCrash && current.status !== 'ERROR')) return;
-    const restarting = await this.lifecycle.move(agentId, 'RESTARTING', reason, {
-      restartCount: current.restartCount + 1,
-      lastError: afterCrash ? current.lastError : null,
-      terminatedAt: null,
-    });
+    if (!current || current.status !== (afterCrash ? 'ERROR' : 'RESTARTING')) return;
+    const restarting = afterCrash
+      ? await this.lifecycle.move(agentId, 'RESTARTING', reason, {
+          restartCount: current.restartCount + 1,
+          lastError: current.lastError,
+          terminatedAt: null,
+        })
+      : current;
     try {
       await this.launch(restarting, restarting.sessionStarted);
     } catch (error) {
@@ -290,7 +310,8 @@ export class AgentManager {
   private async crashed(agentId: string, message: string, exit: ProcessExit | undefined): Promise<void> {
     const decision = this.crashPolicy.crashed(agentId);
     const { restart } = this.deps.config.claude;
-    const hadRun = Boolean(this.runs.activeRun(agentId));
+    // The task the crash cut short (read before processGone forgets the run).
+    const run = this.runs.activeRun(agentId);
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       await this.runs.processGone(trx, afterCommit, agentId, {
         errorType: 'AGENT_EXITED',
@@ -305,9 +326,9 @@ export class AgentManager {
       });
       await this.incidents.record(trx, afterCommit, {
         type: 'AGENT_CRASH',
-        severity: decision.delayMs === undefined ? 'CRITICAL' : hadRun ? 'HIGH' : 'MEDIUM',
+        severity: decision.delayMs === undefined ? 'CRITICAL' : run ? 'HIGH' : 'MEDIUM',
         agentId,
-        taskId: null,
+        taskId: run?.taskId ?? null,
         message,
         recoveryAction:
           decision.delayMs === undefined

@@ -7,6 +7,7 @@ import type { RunRow, TaskErrorType, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
+import { estimateCostUsd } from './cost-estimate.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
 import type { TaskEventService } from './task-event.service.js';
@@ -25,6 +26,8 @@ export interface ActiveRun {
   droppedBytes: number;
   /** API retries the CLI reported during the run. */
   retries: number;
+  /** Token counts of each model call so far, from the stream: the live estimate. */
+  modelCalls: Map<string, { model?: string; tokens: TokenUsage }>;
 }
 
 /**
@@ -77,7 +80,7 @@ export class RunTracker {
   }
 
   begin(agentId: string, run: Pick<ActiveRun, 'runId' | 'taskId' | 'maxOutputBytes' | 'turnTimeoutSeconds'>): void {
-    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0, retries: 0 });
+    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0, retries: 0, modelCalls: new Map() });
   }
 
   activeRun(agentId: string): ActiveRun | undefined {
@@ -108,6 +111,9 @@ export class RunTracker {
       this.deps.log.debug({ agentId, kind: event.kind }, 'agent event outside a task; not recorded');
       return;
     }
+    // The CLI writes its session transcript as a turn begins, so from here on a new process must
+    // --resume it (--session-id is refused as "already in use"), even if this turn never ends.
+    if (event.kind === 'AGENT_STARTED') await updateAgent(this.deps.db, agentId, { sessionStarted: true });
     if (event.kind === 'RETRY') run.retries += 1;
     if (event.kind === 'RESULT') {
       run.pendingResults -= 1;
@@ -118,7 +124,12 @@ export class RunTracker {
       await this.finish(agentId, run, event.outcome);
       return;
     }
-    const payload = eventPayload(event);
+    let payload = eventPayload(event);
+    if (event.kind === 'USAGE') {
+      // The start of a model call only updates the estimate; its end records it.
+      if (!this.trackUsage(run, event)) return;
+      payload = liveEstimate(run);
+    }
     const bytes = Buffer.byteLength(JSON.stringify(payload));
     if (run.truncated) {
       run.droppedBytes += bytes;
@@ -133,6 +144,14 @@ export class RunTracker {
     }
     run.storedBytes += bytes;
     await this.store(run, event.kind, payload);
+  }
+
+  private trackUsage(run: ActiveRun, event: Extract<AgentEvent, { kind: 'USAGE' }>): boolean {
+    const call = run.modelCalls.get(event.messageId) ?? { model: event.model, tokens: { ...ZERO_TOKENS } };
+    call.model ??= event.model;
+    for (const key of TOKEN_KEYS) if (event.tokens[key] !== undefined) call.tokens[key] = event.tokens[key]!;
+    run.modelCalls.set(event.messageId, call);
+    return event.final;
   }
 
   private store(run: ActiveRun, kind: Parameters<TaskEventService['append']>[2]['kind'], payload: Record<string, unknown>) {
@@ -312,6 +331,18 @@ export class RunTracker {
     const costUsd = costNow >= previous.costUsd ? costNow - previous.costUsd : costNow;
     return { costUsd, tokens };
   }
+}
+
+/** What the run has used so far while its turn streams; the turn's result gives the real figures. */
+function liveEstimate(run: ActiveRun): Record<string, unknown> {
+  const tokens = { ...ZERO_TOKENS };
+  let estimatedCostUsd: number | null = 0;
+  for (const call of run.modelCalls.values()) {
+    for (const key of TOKEN_KEYS) tokens[key] += call.tokens[key];
+    const cost = estimateCostUsd(call.model, call.tokens);
+    estimatedCostUsd = cost === undefined || estimatedCostUsd === null ? null : estimatedCostUsd + cost;
+  }
+  return { modelCalls: run.modelCalls.size, tokens, estimatedCostUsd };
 }
 
 /** The CLI's error text, how often it retried, and what a person should do when retrying will not help. */

@@ -39,6 +39,8 @@ export type AgentEvent =
   | { kind: 'RETRY'; attempt: number; maxRetries: number; status: number | null; error: string; delayMs?: number }
   | { kind: 'PERMISSION_DENIED'; toolName: string; toolUseId?: string; message: string }
   | { kind: 'RESULT'; outcome: TurnOutcome }
+  /** Token counts of one model call as it streams: at its start (input side), then at its end (output). */
+  | { kind: 'USAGE'; messageId: string; model?: string; final: boolean; tokens: Partial<TokenUsage> }
   | { kind: 'RAW'; type: string; line: unknown };
 
 export type AgentEventKind = AgentEvent['kind'];

@@ -72,6 +72,8 @@ export class ClaudeCodeAdapter implements RuntimeAdapter {
       '--input-format=stream-json',
       '--output-format=stream-json',
       '--verbose',
+      // Partial messages carry each model call's token counts as it streams: the live cost estimate.
+      '--include-partial-messages',
       spec.resume ? `--resume=${spec.cliSessionId}` : `--session-id=${spec.cliSessionId}`,
     ];
     const permissionMode = PERMISSION_MODE_FLAGS[config.permissionMode ?? 'DEFAULT'];
@@ -112,6 +114,7 @@ export class ClaudeCodeAdapter implements RuntimeAdapter {
 
   createLineParser(): (line: string) => AgentEvent[] | undefined {
     let lastApiError: string | undefined;
+    const call: { messageId?: string; model?: string } = {};
     return (line) => {
       let parsed: unknown;
       try {
@@ -120,7 +123,7 @@ export class ClaudeCodeAdapter implements RuntimeAdapter {
         return undefined;
       }
       if (!isRecord(parsed) || typeof parsed.type !== 'string') return undefined;
-      const events = toAgentEvents(parsed, lastApiError);
+      const events = parsed.type === 'stream_event' ? usageEvents(parsed, call) : toAgentEvents(parsed, lastApiError);
       if (parsed.type === 'assistant' && typeof parsed.error === 'string') lastApiError = parsed.error;
       if (parsed.type === 'result') lastApiError = undefined;
       return events;
@@ -151,6 +154,38 @@ function toAgentEvents(line: Json, lastApiError: string | undefined): AgentEvent
     default:
       return [{ kind: 'RAW', type: String(line.type), line }];
   }
+}
+
+/** Token counts from a model call's message_start and message_delta; other partial events add nothing. */
+function usageEvents(line: Json, call: { messageId?: string; model?: string }): AgentEvent[] {
+  const event = isRecord(line.event) ? line.event : {};
+  if (event.type === 'message_start' && isRecord(event.message)) {
+    const usage = isRecord(event.message.usage) ? event.message.usage : {};
+    call.messageId = optionalString(event.message.id) ?? optionalString(line.api_message_id);
+    call.model = optionalString(event.message.model);
+    return [{
+      kind: 'USAGE',
+      messageId: call.messageId ?? '',
+      model: call.model,
+      final: false,
+      tokens: {
+        inputTokens: Number(usage.input_tokens ?? 0),
+        cacheReadTokens: Number(usage.cache_read_input_tokens ?? 0),
+        cacheCreationTokens: Number(usage.cache_creation_input_tokens ?? 0),
+        outputTokens: Number(usage.output_tokens ?? 0),
+      },
+    }];
+  }
+  if (event.type === 'message_delta' && isRecord(event.usage)) {
+    return [{
+      kind: 'USAGE',
+      messageId: optionalString(line.api_message_id) ?? call.messageId ?? '',
+      model: call.model,
+      final: true,
+      tokens: { outputTokens: Number(event.usage.output_tokens ?? 0) },
+    }];
+  }
+  return [];
 }
 
 function systemEvents(line: Json): AgentEvent[] {

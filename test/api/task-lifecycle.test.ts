@@ -51,6 +51,12 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(toolCall.payload).toMatchObject({ name: 'Bash', input: { command: 'echo hello-from-tool' } });
     const toolResult = stored.find((e: any) => e.kind === 'TOOL_RESULT');
     expect(JSON.stringify(toolResult.payload.content)).toContain('hello-from-tool');
+    // While the turn streamed, each model call's tokens gave a live estimate before the result.
+    const usage = stored.filter((e: any) => e.kind === 'USAGE');
+    expect(usage.map((e: any) => e.payload.modelCalls)).toEqual([1, 2]);
+    expect(usage.at(-1).payload.tokens.outputTokens).toBeGreaterThan(0);
+    expect(usage.at(-1).payload.estimatedCostUsd).toBeGreaterThan(0);
+    expect(kinds.indexOf('RESULT')).toBeGreaterThan(kinds.lastIndexOf('USAGE'));
     const result = stored.find((e: any) => e.kind === 'RESULT');
     expect(result.payload.outcome ?? result.payload).toMatchObject({ ok: true });
 

@@ -226,7 +226,10 @@ describe('createLineParser over real CLI transcripts', () => {
   });
 
   it('interrupt: INTERRUPTED (aborted_streaming) with the partial call billed; the next turn on the same process succeeds', () => {
-    const events = parseAll(transcript('interrupt.log'));
+    const all = parseAll(transcript('interrupt.log'));
+    // The cut-off call still reported its start; the live estimate counts it.
+    expect(all.filter((e) => e.kind === 'USAGE').length).toBeGreaterThan(0);
+    const events = all.filter((e) => e.kind !== 'USAGE');
     expect(kinds(events)).toEqual(['AGENT_STARTED', 'MESSAGE', 'MESSAGE', 'RESULT', 'AGENT_STARTED', 'MESSAGE', 'RESULT']);
     expect(events[1]).toMatchObject({ kind: 'MESSAGE', role: 'assistant', text: 'This is a slow reply tha' });
     expect(events[2]).toEqual({ kind: 'MESSAGE', role: 'user', text: '[Request interrupted by user]' });
@@ -239,26 +242,35 @@ describe('createLineParser over real CLI transcripts', () => {
     expect(next!.errorType).toBeUndefined();
   });
 
-  it('partial: stream_event, status and thinking_tokens frames give no events; the thinking block becomes THINKING', () => {
+  it('partial: a model call\'s message_start and message_delta give USAGE; other stream, status and thinking_tokens frames give nothing', () => {
     const lines = transcript('partial.log');
     const parse = newParser();
-    const perLine = lines.map((line) => ({ type: (JSON.parse(line) as { type: string }).type, events: parse(line) }));
+    const perLine = lines.map((line) => ({ line, type: (JSON.parse(line) as { type: string }).type, events: parse(line) }));
     const streamEvents = perLine.filter((l) => l.type === 'stream_event');
     expect(streamEvents.length).toBeGreaterThan(10);
-    // Recognised and dropped: an empty list, not undefined (which would mean "not valid").
-    for (const line of streamEvents) expect(line.events).toEqual([]);
+    for (const { line, events } of streamEvents) {
+      const { event } = JSON.parse(line) as { event: { type: string } };
+      // Recognised and dropped: an empty list, not undefined (which would mean "not valid").
+      if (event.type !== 'message_start' && event.type !== 'message_delta') expect(events).toEqual([]);
+    }
+    const usage = perLine.flatMap((l) => l.events ?? []).filter((e) => e.kind === 'USAGE');
+    expect(usage).toEqual([
+      { kind: 'USAGE', messageId: 'msg_mock_4', model: 'claude-opus-5-5', final: false,
+        tokens: { inputTokens: 12, cacheReadTokens: 9000, cacheCreationTokens: 1200, outputTokens: 1 } },
+      { kind: 'USAGE', messageId: 'msg_mock_4', model: 'claude-opus-5-5', final: true, tokens: { outputTokens: 17 } },
+    ]);
 
-    const events = perLine.flatMap((l) => l.events ?? []);
+    const events = perLine.flatMap((l) => l.events ?? []).filter((e) => e.kind !== 'USAGE');
     expect(kinds(events)).toEqual(['AGENT_STARTED', 'THINKING', 'MESSAGE', 'RESULT']);
     expect(events[1]).toEqual({ kind: 'THINKING', text: 'Simple greeting.', messageId: 'msg_mock_4' });
     expect(lastOutcome(events).ok).toBe(true);
   });
 
-  it('interrupt: the control_response and the partial frames around it give no events', () => {
+  it('interrupt: the control_response and the partial frames around it (but usage) give no events', () => {
     const parse = newParser();
     const silent = transcript('interrupt.log').filter((line) => {
-      const { type } = JSON.parse(line) as { type: string };
-      return type === 'stream_event' || type === 'control_response';
+      const { type, event } = JSON.parse(line) as { type: string; event?: { type: string } };
+      return (type === 'stream_event' && event?.type !== 'message_start' && event?.type !== 'message_delta') || type === 'control_response';
     });
     expect(silent.some((line) => line.includes('"control_response"'))).toBe(true);
     for (const line of silent) expect(parse(line)).toEqual([]);
@@ -338,7 +350,7 @@ describe('buildSpawn', () => {
     ...overrides,
   });
   // Flags that take no value; every other flag must carry its value after "=".
-  const BOOLEAN_FLAGS = new Set(['-p', '--verbose']);
+  const BOOLEAN_FLAGS = new Set(['-p', '--verbose', '--include-partial-messages']);
 
   it('runs the binary in the working directory, headless over stream-json, with --flag=value forms only', () => {
     const command = adapter.buildSpawn(spec({ allowedTools: ['Bash', 'Read', 'Edit'], disallowedTools: ['WebFetch', 'WebSearch'] }));
@@ -382,7 +394,14 @@ describe('buildSpawn', () => {
 
   it('omits optional flags that were not configured', () => {
     const { args } = adapter.buildSpawn(spec());
-    expect(args).toEqual(['-p', '--input-format=stream-json', '--output-format=stream-json', '--verbose', `--session-id=${sessionId}`]);
+    expect(args).toEqual([
+      '-p',
+      '--input-format=stream-json',
+      '--output-format=stream-json',
+      '--verbose',
+      '--include-partial-messages',
+      `--session-id=${sessionId}`,
+    ]);
   });
 
   it('resumes the CLI transcript with --resume=<id> instead of --session-id', () => {

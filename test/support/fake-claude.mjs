@@ -21,6 +21,12 @@
 //   IGNORE_SIGTERM  SIGTERM ignored         GRANDCHILD  spawns sleepers, reports {"pids":[..]}
 //   FLOOD <n>  n ~1 KB text lines           MALFORMED  non-JSON and blank lines on stdout
 //   STDERR_NOISE  ~80 KB on stderr          PLAN  fenced ```json plan block
+//   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
+//          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
+//   BIGLINE <bytes>  one JSON-looking stdout line of exactly that many bytes (default 10 MB),
+//          its newline only at the end, then the normal answer
+//   MEMORY_HOG <mb>  allocates and touches that many MB (default 200), keeps them, then sleeps
+//          (SLEEP <ms>, default 60 s; interruptible)
 
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
@@ -460,7 +466,7 @@ async function modelCall(t, blocks, { stopReason, inTokens = 12 }) {
     for (let index = 0; index < blocks.length; index++) {
       const { slowMs, flood, ...block } = blocks[index];
       if (block.type === 'text') {
-        if (PARTIAL) await out(t, streamEvent({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, msgId));
+        if (PARTIAL) await out(t, streamEvent({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, msgId), !flood);
         t.phase = { msgId, reqId, text: '', callUsage, index };
         if (slowMs > 0) {
           // Reveal the text in small steps so an interrupt finds half a block in flight.
@@ -473,7 +479,8 @@ async function modelCall(t, blocks, { stopReason, inTokens = 12 }) {
             t.phase.text += piece;
           }
         } else {
-          if (PARTIAL) for (const piece of chunks(block.text)) await out(t, streamEvent({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, msgId));
+          // A flood streams as fast as the reader takes it, partial frames included.
+          if (PARTIAL) for (const piece of chunks(block.text)) await out(t, streamEvent({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, msgId), !flood);
           t.phase.text = block.text;
         }
         t.phase = null;
@@ -492,7 +499,7 @@ async function modelCall(t, blocks, { stopReason, inTokens = 12 }) {
         }
         await out(t, assistantLine(t, msgId, reqId, block, callUsage));
       }
-      if (PARTIAL) await out(t, streamEvent({ type: 'content_block_stop', index }, msgId));
+      if (PARTIAL) await out(t, streamEvent({ type: 'content_block_stop', index }, msgId), !flood);
     }
     if (PARTIAL) {
       await out(t, streamEvent({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: callUsage.out } }, msgId));
@@ -593,11 +600,19 @@ function parseScenario(text) {
     useTool: has('USE_TOOL'), think: has('THINK'), failApi: has('FAIL_API'), maxTurns: has('MAX_TURNS'),
     denied: has('DENIED'), sleep: has('SLEEP') ? num('SLEEP', 2000) : 0, hang: has('HANG'), crash: has('CRASH'),
     ignoreSigterm: has('IGNORE_SIGTERM'), grandchild: has('GRANDCHILD'), flood: has('FLOOD') ? num('FLOOD', 100) : 0,
-    malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'),
+    malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'), stream: streamScenario(text),
+    bigLine: has('BIGLINE') ? num('BIGLINE', 10 * 1024 * 1024) : 0,
+    memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0,
   };
 }
 
-const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD)(?:\s+\d+)?|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN)\b/g;
+function streamScenario(text) {
+  const m = text.match(/\bSTREAM(?:\s+(\d+))?(?:\s+(\d+))?\b/);
+  if (!m) return null;
+  return { perSecond: Math.max(1, Number(m[1] ?? 20)), seconds: Number(m[2] ?? 10) };
+}
+
+const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN)\b/g;
 
 function planText(prompt) {
   // Keywords are dropped so that workers given these instructions do not re-trigger scenarios.
@@ -666,6 +681,29 @@ function budgetExceeded() {
 }
 
 let ignoreSigterm = false;
+/** MEMORY_HOG allocations, referenced for the life of the process. */
+const hogs = [];
+
+// BIGLINE: exactly `bytes` bytes of a JSON-looking line in 64 KB writes (honouring backpressure),
+// and the newline only after all of them, so a reader has to hold or discard the whole line.
+async function bigLine(t, bytes) {
+  const head = '{"type":"assistant","padding":"';
+  const tail = '"}';
+  let left = Math.max(0, bytes - head.length - tail.length);
+  const piece = 'x'.repeat(64 * 1024);
+  const write = async (s) => {
+    if (!writeRaw(s)) await waitDrain(process.stdout);
+    if (t.signal.aborted) throw t.signal.reason;
+  };
+  await write(head.slice(0, bytes));
+  while (left > 0) {
+    const n = Math.min(left, piece.length);
+    await write(n === piece.length ? piece : piece.slice(0, n));
+    left -= n;
+  }
+  if (bytes > head.length) await write(tail.slice(0, bytes - head.length));
+  await write('\n');
+}
 
 async function runTurn(input) {
   const t = new Turn(input);
@@ -702,6 +740,12 @@ async function runTurn(input) {
       await new Promise((resolve) => process.stderr.write(line, resolve));
     }
     if (sc.malformed && streamOut) writeRaw('not json {\n');
+    if (sc.bigLine > 0 && streamOut) await bigLine(t, sc.bigLine);
+    if (sc.memoryHog > 0) {
+      // A fill value writes every page, so all of it counts towards RSS at once.
+      hogs.push(Buffer.alloc(sc.memoryHog * 1024 * 1024, 1));
+      await delay(sc.sleep || 60_000, undefined, { signal: t.signal });
+    }
     if (sc.crash) {
       await modelCallCrash(t);
       return;
@@ -719,6 +763,12 @@ async function runTurn(input) {
       await out(t, syntheticAssistant(text, 'server_error', { request_id: `req_fake_err_${++idCounter}`, is_api_error_message: true, api_error_status: 500, api_error_type: 'api_error' }));
       if (sc.malformed && streamOut) writeRaw('\nnot json {\n');
       writeResult(t, { subtype: 'success', isError: true, stopReason: 'stop_sequence', terminalReason: 'api_error', result: text, apiErrorStatus: 500, apiErrorType: 'api_error', zeroApi: true, zeroUsage: true, numTurns: 1 });
+      return;
+    }
+
+    if (sc.stream) {
+      const finalText = await streamCall(t, sc.stream);
+      writeResult(t, { subtype: 'success', isError: false, stopReason: 'end_turn', terminalReason: 'completed', result: finalText });
       return;
     }
 
@@ -777,6 +827,32 @@ async function runTurn(input) {
   } finally {
     if (env.CLAUDE_CODE_SDK_READS_SESSION_STATE === '1' && !exiting) emit({ type: 'system', subtype: 'session_state_changed', state: 'idle', sdk_host_only: true, uuid: randomUUID(), session_id: SESSION_ID });
   }
+}
+
+// STREAM: one model call whose text lines leave on a fixed schedule (start + i / rate), so timer
+// lateness does not lower the rate; only a full stdout pipe (a slow reader) does.
+async function streamCall(t, { perSecond, seconds }) {
+  const n = ++idCounter;
+  const msgId = `msg_fake_${n}`;
+  const reqId = `req_fake_${n}`;
+  const callUsage = { in: 12, out: 0, cacheRead: 9000, cacheWrite: 1200 };
+  t.calls++;
+  t.begun.push(msgId);
+  if (t.ttft === null) t.ttft = Date.now() - t.started;
+  const total = Math.max(1, Math.round(perSecond * seconds));
+  const intervalMs = 1000 / perSecond;
+  const start = Date.now();
+  let text = '';
+  for (let i = 1; i <= total; i++) {
+    const wait = start + i * intervalMs - Date.now();
+    if (wait > 0) await delay(wait, undefined, { signal: t.signal });
+    text = `Stream line ${i} of ${total}: ` + 'lorem ipsum dolor sit amet '.repeat(6);
+    callUsage.out += Math.ceil(text.length / 4);
+    await out(t, assistantLine(t, msgId, reqId, { type: 'text', text }, callUsage), false);
+  }
+  addCost(t, callUsage);
+  t.apiMs += Date.now() - start;
+  return text;
 }
 
 async function modelCallCrash(t) {
