@@ -42,7 +42,12 @@ const createAgentInput = z.object({
     .max(100)
     .regex(/^[A-Za-z0-9][\w.:[\]-]*$/, 'must be a model name or alias such as sonnet')
     .optional(),
-  systemPrompt: z.string().max(50_000, 'must be at most 50000 characters').optional(),
+  // Passed as one argv element, and Linux caps each at 128 KiB (E2BIG): 50000 CJK characters would not fit.
+  systemPrompt: z
+    .string()
+    .max(50_000, 'must be at most 50000 characters')
+    .refine((text) => Buffer.byteLength(text, 'utf8') <= 100_000, 'must be at most 100000 bytes as UTF-8')
+    .optional(),
   allowedTools: z.array(toolRule).max(100).optional(),
   disallowedTools: z.array(toolRule).max(100).optional(),
   permissionMode: z.enum(PERMISSION_MODES).optional(),

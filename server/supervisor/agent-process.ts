@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import type { AgentEvent } from './agent-events.js';
 import { readBoundedLines } from './bounded-line-reader.js';
 import { readStartTime } from './process-table.js';
-import { killTreeAndWait, signalTree } from './process-tree.js';
+import { signalProcessGroup } from './process-group.js';
+import { killTreeAndWait, signalTree, signalTreeShared } from './process-tree.js';
 import type { SpawnCommand } from './runtime-adapter.js';
 
 export interface ProcessExit {
@@ -99,7 +100,9 @@ export class AgentProcess {
     // Neither a closed stdin nor a broken pipe may throw out of the server.
     child.stdin?.on('error', (err) => this.log.debug({ err }, 'agent stdin error'));
 
+    let spawnFailed!: (error: Error) => void;
     const spawned = new Promise<number>((resolve, reject) => {
+      spawnFailed = reject;
       child.once('spawn', () => resolve(child.pid as number));
       child.once('error', reject);
     });
@@ -120,12 +123,24 @@ export class AgentProcess {
         requested: this.stopRequested,
         ladderStep: this.lastStep,
       };
-      // Tools the agent started outlive it in its group, or outside it; none may stay.
-      if (child.pid !== undefined) signalTree(child.pid, this.options.tag, 'SIGKILL');
+      // Tools the agent started outlive it in its group, or outside it; none may stay. The group
+      // goes at once; escapees are found by their tag in a scan shared with other exits.
+      if (child.pid !== undefined) {
+        signalProcessGroup(child.pid, 'SIGKILL');
+        await signalTreeShared(child.pid, this.options.tag, 'SIGKILL').catch((err: unknown) =>
+          this.log.warn({ err }, 'could not sweep the tree of an exited agent'),
+        );
+      }
       this.releaseResultWaiters();
       this.resolveExited(exit);
       // A process that never started has no exit to report: start() rejects instead.
       if (child.pid !== undefined) this.handlers.onExit(exit);
+      // A spawn that failed synchronously (E2BIG: an argument over 128 KiB) gets neither a
+      // 'spawn' nor an 'error' event from execa, only this failed result. (A no-op after 'error'.)
+      else {
+        const code = (result as { code?: string }).code ?? 'failed';
+        spawnFailed(Object.assign(new Error(`spawn ${this.command.file} ${code}`), { code }));
+      }
     });
 
     try {
@@ -208,10 +223,11 @@ export class AgentProcess {
         return;
       case 'SIGINT':
         // Like Ctrl-C in a terminal: the CLI and the tools in its group end the turn gracefully.
-        signalTree(pid, undefined, 'SIGINT');
+        signalProcessGroup(pid, 'SIGINT');
         return;
       case 'SIGTERM':
-        signalTree(pid, this.options.tag, 'SIGTERM');
+        signalProcessGroup(pid, 'SIGTERM');
+        void signalTreeShared(pid, this.options.tag, 'SIGTERM').catch(() => {});
         return;
       case 'SIGKILL':
         void killTreeAndWait(pid, this.options.tag, { graceMs: 2_000 });

@@ -120,6 +120,19 @@ function sharedScan(tagName: string, notBefore: number): Promise<ProcessTable> {
   return scheduled;
 }
 
+/**
+ * signalTree on a scan shared with every caller in the same turn of the event loop: 200 agents
+ * exiting together cost one /proc scan, not 200 (each scan blocks the event loop).
+ */
+export async function signalTreeShared(
+  rootPid: number,
+  tag: string | undefined,
+  signal: NodeJS.Signals,
+  tagName = 'AGENT_RUN_TAG',
+): Promise<number[]> {
+  return signalTree(rootPid, tag, signal, await sharedScan(tagName, performance.now()));
+}
+
 export interface KillTreeOptions {
   /** How long to keep re-scanning and re-killing before giving up. */
   graceMs: number;

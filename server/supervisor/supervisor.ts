@@ -121,10 +121,13 @@ export class Supervisor {
     return [...this.processes.keys()];
   }
 
-  /** Every live process with what a watchdog needs, from a single /proc scan. */
-  liveProcesses(): LiveProcess[] {
+  /**
+   * Every live process with what a watchdog needs. With withMemory, one /proc scan gives every
+   * tree's RSS (the scan blocks the event loop, so callers sample memory less often than time).
+   */
+  liveProcesses(withMemory = true): LiveProcess[] {
     if (this.processes.size === 0) return [];
-    const table = readProcessTable();
+    const table = withMemory ? readProcessTable() : undefined;
     const live: LiveProcess[] = [];
     for (const [agentId, agentProcess] of this.processes) {
       const pid = agentProcess.pid;
@@ -135,7 +138,7 @@ export class Supervisor {
         startTime: agentProcess.startTime,
         lastOutputAt: agentProcess.lastOutputAt,
         toolRunning: agentProcess.toolsRunning.size > 0,
-        rssBytes: table.treeRssBytes(pid, agentId),
+        rssBytes: table ? table.treeRssBytes(pid, agentId) : 0,
       });
     }
     return live;

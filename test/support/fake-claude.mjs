@@ -23,6 +23,7 @@
 //   STDERR_NOISE  ~80 KB on stderr          PLAN  fenced ```json plan block
 //   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
 //          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
+//   DEAF   the turn ignores interrupt requests and SIGINT but keeps working (a runaway turn)
 //   BIGLINE <bytes>  one JSON-looking stdout line of exactly that many bytes (default 10 MB),
 //          its newline only at the end, then the normal answer
 //   MEMORY_HOG <mb>  allocates and touches that many MB (default 200), keeps them, then sleeps
@@ -602,7 +603,7 @@ function parseScenario(text) {
     ignoreSigterm: has('IGNORE_SIGTERM'), grandchild: has('GRANDCHILD'), flood: has('FLOOD') ? num('FLOOD', 100) : 0,
     malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'), stream: streamScenario(text),
     bigLine: has('BIGLINE') ? num('BIGLINE', 10 * 1024 * 1024) : 0,
-    memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0,
+    memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0, deaf: has('DEAF'),
   };
 }
 
@@ -612,7 +613,7 @@ function streamScenario(text) {
   return { perSecond: Math.max(1, Number(m[1] ?? 20)), seconds: Number(m[2] ?? 10) };
 }
 
-const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN)\b/g;
+const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN)\b/g;
 
 function planText(prompt) {
   // Keywords are dropped so that workers given these instructions do not re-trigger scenarios.
@@ -726,6 +727,7 @@ async function runTurn(input) {
       return;
     }
     if (sc.ignoreSigterm) ignoreSigterm = true;
+    if (sc.deaf) t.hung = true; // as HANG: control requests and SIGINT go unanswered
     if (sc.hang) {
       // A hung CLI answers nothing: no result, no control_response, SIGINT ignored.
       t.hung = true;
