@@ -127,7 +127,9 @@ export class Supervisor {
    */
   liveProcesses(withMemory = true): LiveProcess[] {
     if (this.processes.size === 0) return [];
-    const table = withMemory ? readProcessTable() : undefined;
+    // Groups and descendants carry nearly all of a tree's memory; reading every environ for
+    // the rare escapee would double the cost of a scan that blocks the event loop.
+    const table = withMemory ? readProcessTable('AGENT_RUN_TAG', { readTags: false }) : undefined;
     const live: LiveProcess[] = [];
     for (const [agentId, agentProcess] of this.processes) {
       const pid = agentProcess.pid;
