@@ -164,10 +164,12 @@ export class RunTracker {
     const usage = this.turnUsage(agentId, outcome);
     const ending = this.endings.get(run.runId);
     // A stop we asked for decides the reason; a turn that completed anyway keeps its success.
-    const interrupted = !outcome.ok && ending?.status === 'INTERRUPTED';
-    const status: TaskStatus = outcome.ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
-    const errorType = outcome.ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
-    const message = outcome.ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
+    // A limit wins even over a turn that completed: its transcript was cut short or it overran.
+    const ok = outcome.ok && ending?.status !== 'FAILED';
+    const interrupted = !ok && ending?.status === 'INTERRUPTED';
+    const status: TaskStatus = ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+    const errorType = ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
+    const message = ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
     const durationMs = Date.now() - run.startedAt;
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, run.taskId);
@@ -189,7 +191,7 @@ export class RunTracker {
       await updateRun(trx, run.runId, {
         state: status === 'CANCELLED' ? 'CANCELLED' : status,
         finishedAt: new Date(),
-        reason: outcome.ok ? 'completed' : `${errorType}: ${message ?? ''}`,
+        reason: ok ? 'completed' : `${errorType}: ${message ?? ''}`,
         costUsd: usage.costUsd,
         usage: JSON.stringify({ ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes }),
       });
@@ -198,13 +200,13 @@ export class RunTracker {
         result: outcome.text ?? null,
         errorType,
         errorMessage: message,
-        progress: outcome.ok ? 1 : task.progress,
+        progress: ok ? 1 : task.progress,
         finishedAt: new Date(),
       });
       await this.events.appendStatus(trx, afterCommit, run.taskId, run.runId, {
         from: task.status,
         to: status,
-        reason: outcome.ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
+        reason: ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
       });
       await this.communications.record(trx, {
         sessionId: task.sessionId,
@@ -299,6 +301,7 @@ export class RunTracker {
       exitCode: why.exitCode ?? null,
       signal: why.signal ?? null,
       reason: `${why.errorType}: ${why.reason}`,
+      ...(why.droppedBytes ? { usage: JSON.stringify({ ...run.usage, droppedBytes: why.droppedBytes }) } : {}),
     });
     const task = await findTaskForUpdate(trx, run.taskId);
     if (!task || task.status !== 'RUNNING') return;
