@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProcessTable, readStartTime } from '../../server/supervisor/process-table.js';
 import { FAKE_CLAUDE } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -56,10 +57,10 @@ describe('the server process', () => {
     };
   }
 
-  async function start(): Promise<RunningServer> {
+  async function start(extra: Record<string, string> = {}): Promise<RunningServer> {
     const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
-      env: environment(),
+      env: environment(extra),
       extendEnv: false,
       reject: false,
       buffer: false,
@@ -146,16 +147,37 @@ describe('the server process', () => {
     }
   });
 
-  it('after a SIGKILL, no agent process survives the restart and the task runs again', async () => {
-    const server = await start();
-    const { agent, task } = await startRunningTask(server, 'SLEEP 3000', 2);
+  // auto: the kernel ends the agents with the server (PID namespace, parent-death signal);
+  // none: only the start-up sweep by environment tag can find them.
+  it.each(['auto', 'none'])('after a SIGKILL (isolation %s), no agent process survives the restart and the task runs again', async (isolation) => {
+    const server = await start({ AGENT_ISOLATION: isolation });
+    // GRANDCHILD leaves a tool process in the agent's group and one that escaped it with setsid.
+    const { agent, task } = await startRunningTask(server, 'GRANDCHILD then SLEEP 3000', 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     server.child.kill('SIGKILL');
     await server.child;
 
-    const again = await start();
+    const restartedAt = Date.now();
+    const again = await start({ AGENT_ISOLATION: isolation });
     try {
-      // Before it listened, the new server made sure nothing of the old run lives on.
-      expect(() => process.kill(agent.pid, 0)).toThrow();
+      // Before it listened, the new server made sure nothing of the old run lives on: no process
+      // carries the agent's tag but ones the new server started (the task runs again).
+      // Gone or a zombie (this machine's init may not reap orphans): readStartTime says which.
+      expect(readStartTime(agent.pid)).toBeUndefined();
+      const agentUuid = Buffer.from(agent.id, 'base64').toString().split(':')[1]!;
+      const bootTime = Date.now() - os.uptime() * 1000;
+      const ticks = 100; // USER_HZ on Linux
+      const leftovers = readProcessTable().tagged((tag) => tag === agentUuid)
+        .filter((entry) => bootTime + (entry.startTime / ticks) * 1000 < restartedAt - 100);
+      expect(leftovers).toEqual([]);
+      if (isolation === 'none') {
+        // Outside a PID namespace the reported pids are real ones: both sleepers were swept.
+        const { task: first } = await again.gql(`query($t: ID!) { task(id: $t) { ... on Task { events(afterSeq: 0) { kind payload } } } }`, { t: task.id });
+        const toolResult = first.events.find((e: any) => e.kind === 'TOOL_RESULT');
+        const { pids } = JSON.parse(String(toolResult.payload.content)) as { pids: number[] };
+        expect(pids).toHaveLength(2);
+        for (const pid of pids) expect(readStartTime(pid)).toBeUndefined();
+      }
       const deadline = Date.now() + 30_000;
       let data: any;
       do {
