@@ -91,11 +91,6 @@ export function probeIsolation(options: IsolationOptions = {}): Promise<Isolatio
   return probe;
 }
 
-/** Forgets cached probe results (tests; or after the host's configuration changed). */
-export function resetIsolationProbe(): void {
-  probes.clear();
-}
-
 async function runProbe(options: IsolationOptions): Promise<IsolationWrapper> {
   const none = (reason: string): IsolationWrapper => ({ kind: 'none', prefix: [], reason });
   if (process.platform !== 'linux') return none(`PID namespaces need Linux (this is ${process.platform})`);

@@ -35,15 +35,6 @@ export async function listAgents(db: Executor, filter: AgentFilter, page: PageQu
   return applyPage(query, 'agents.id', page).execute();
 }
 
-export async function countAgentsInStatuses(db: Executor, statuses: readonly AgentStatus[]): Promise<number> {
-  const row = await db
-    .selectFrom('agents')
-    .select((eb) => eb.fn.countAll<string>().as('count'))
-    .where('status', 'in', statuses)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
 export async function findAgentsOnNode(
   db: Executor,
   nodeId: string,

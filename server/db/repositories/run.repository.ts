@@ -14,11 +14,6 @@ export async function findRunningRunsOnNode(db: Executor, nodeId: string): Promi
   return db.selectFrom('runs').selectAll().where('nodeId', '=', nodeId).where('state', '=', 'RUNNING').execute();
 }
 
-export async function findRunsByTaskIds(db: Executor, taskIds: readonly string[]): Promise<RunRow[]> {
-  if (taskIds.length === 0) return [];
-  return db.selectFrom('runs').selectAll().where('taskId', 'in', taskIds).orderBy('attempt').execute();
-}
-
 export async function updateRun(db: Executor, id: string, patch: RunUpdate): Promise<RunRow> {
   return db.updateTable('runs').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
