@@ -264,6 +264,7 @@ export class AgentManager {
       return;
     }
     await this.lifecycle.move(agentId, 'IDLE', afterCrash ? 'restarted after a crash' : 'restarted');
+    await this.incidents.crashesRecovered(agentId, afterCrash ? 'restarted; the session resumed' : 'restarted by a person');
     await this.afterTurn(agentId);
   }
 
@@ -311,6 +312,8 @@ export class AgentManager {
 
   /** An exit nobody asked for (or a failed start): ERROR, an incident, then a restart or the breaker. */
   private async crashed(agentId: string, message: string, exit: ProcessExit | undefined): Promise<void> {
+    // A crash incident still open means its restart did not hold.
+    await this.incidents.crashesRecovered(agentId, `the restart did not hold: ${message.slice(0, 500)}`);
     const decision = this.crashPolicy.crashed(agentId);
     const { restart } = this.deps.config.claude;
     // The task the crash cut short (read before processGone forgets the run).
@@ -358,7 +361,7 @@ export class AgentManager {
     this.limitHit.add(agentId);
     const run: ActiveRun | undefined = this.runs.activeRun(agentId);
     this.deps.log.warn({ agentId, errorType, reason }, 'agent limit reached');
-    await inTransaction(this.deps.db, (trx, afterCommit) =>
+    const incident = await inTransaction(this.deps.db, (trx, afterCommit) =>
       this.incidents.record(trx, afterCommit, {
         type: errorType === 'TIMEOUT' || errorType === 'SILENCE_TIMEOUT' ? 'CLI_TIMEOUT' : 'RESOURCE_EXHAUSTION',
         severity: 'HIGH',
@@ -372,7 +375,11 @@ export class AgentManager {
     const intent: StopIntent = { kind: 'limit', errorType, reason };
     try {
       // Memory is the one limit that cannot wait for a graceful turn end.
-      await this.stopTurn(agentId, intent, errorType === 'MEMORY_LIMIT' ? ['SIGKILL'] : undefined);
+      const step = await this.stopTurn(agentId, intent, errorType === 'MEMORY_LIMIT' ? ['SIGKILL'] : undefined);
+      await this.incidents.recovered(
+        incident.id,
+        this.deps.supervisor.isRunning(agentId) ? `turn ended at ${step ?? 'its own end'}; the process was kept` : `turn ended at ${step}; the process was stopped`,
+      );
     } finally {
       this.limitHit.delete(agentId);
     }

@@ -1,6 +1,13 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../db/repositories/executor.js';
-import { findIncidentsByIds, insertIncident, listIncidents, type IncidentFilter } from '../db/repositories/incident.repository.js';
+import {
+  findIncidentsByIds,
+  insertIncident,
+  listIncidents,
+  setRecoveryResult,
+  settleOpenCrashes,
+  type IncidentFilter,
+} from '../db/repositories/incident.repository.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
 import type { IncidentRow, IncidentsTable } from '../db/types.js';
 import { newId } from '../ids.js';
@@ -19,6 +26,16 @@ export class IncidentService {
     const row = await insertIncident(trx, { id: newId(), ...incident });
     afterCommit(() => this.deps.bus.publish('incident', 'all', row));
     return row;
+  }
+
+  /** How a recovery went: a stop's last step, a restart that worked or did not. */
+  recovered(id: string, result: string): Promise<void> {
+    return setRecoveryResult(this.deps.db, id, result);
+  }
+
+  /** Settles the agent's crash incidents still waiting for their restart. */
+  crashesRecovered(agentId: string, result: string): Promise<void> {
+    return settleOpenCrashes(this.deps.db, agentId, result);
   }
 
   load(ids: readonly string[]): Promise<IncidentRow[]> {

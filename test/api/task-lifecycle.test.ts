@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
 import { TASK, TASK_EVENTS } from '../support/operations.js';
-import { collect, startTestApp, type TestApp } from '../support/test-app.js';
+import { collect, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 describe('a task on a real agent process (fake CLI)', () => {
   let t: TestApp;
@@ -144,7 +144,7 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(b.error.type).toBe('MAX_TURNS');
   });
 
-  it('fails the running task and marks the agent ERROR when the process crashes', async () => {
+  it('fails the running task when the process crashes; the agent goes ERROR, restarts and the incident says so', async () => {
     const sessionId = await createSession(t, 'crash');
     const agent = await createAgent(t, sessionId, { name: 'crasher' });
     const task = await createTask(t, { sessionId, title: 'CRASH now', agentId: agent.id });
@@ -152,9 +152,25 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(ended.status).toBe('FAILED');
     expect(ended.error.type).toBe('AGENT_EXITED');
     expect(ended.error.message).toContain('simulated crash');
-    const { agent: after } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid lastError } } }`, { id: agent.id });
-    expect(after).toMatchObject({ status: 'ERROR', pid: null });
-    expect(after.lastError).toContain('exited with code 3');
+    const query = `query($id: ID!) {
+      agent(id: $id) { ... on Agent { status pid lastError statusHistory { from to reason } } }
+      incidents(filter: { agentId: $id }) { edges { node { type severity recoveryAction recoveryResult task { id } } } } }`;
+    const settled = await waitFor(async () => {
+      const data = await t.ok(query, { id: agent.id });
+      return data.agent.status === 'IDLE' && data.incidents.edges[0]?.node.recoveryResult ? data : undefined;
+    }, 10_000, 'the crashed agent to restart');
+    expect(settled.agent.statusHistory.map((e: any) => `${e.from}->${e.to}`).slice(-4)).toEqual([
+      'IDLE->BUSY', 'BUSY->ERROR', 'ERROR->RESTARTING', 'RESTARTING->IDLE',
+    ]);
+    expect(settled.agent.statusHistory.find((e: any) => e.to === 'ERROR').reason).toContain('exited with code 3');
+    expect(settled.agent.pid).not.toBe(agent.pid);
+    expect(settled.incidents.edges.map((e: any) => e.node)).toEqual([{
+      type: 'AGENT_CRASH',
+      severity: 'HIGH',
+      recoveryAction: expect.stringMatching(/^restart in \d+ ms/),
+      recoveryResult: 'restarted; the session resumed',
+      task: { id: task.id },
+    }]);
   });
 
   it('terminates an agent mid-task: the process tree ends and the task fails with the reason', async () => {

@@ -27,3 +27,19 @@ export async function listIncidents(db: Executor, filter: IncidentFilter, page: 
   if (filter.taskId) query = query.where('taskId', '=', filter.taskId);
   return applyPage(query, 'incidents.id', page).execute();
 }
+
+/** Records how the recovery went on an incident. */
+export async function setRecoveryResult(db: Executor, id: string, result: string): Promise<void> {
+  await db.updateTable('incidents').set({ recoveryResult: result }).where('id', '=', id).execute();
+}
+
+/** The agent's crash incidents whose restart has not been settled yet. */
+export async function settleOpenCrashes(db: Executor, agentId: string, result: string): Promise<void> {
+  await db
+    .updateTable('incidents')
+    .set({ recoveryResult: result })
+    .where('agentId', '=', agentId)
+    .where('type', '=', 'AGENT_CRASH')
+    .where('recoveryResult', 'is', null)
+    .execute();
+}
