@@ -134,7 +134,10 @@ export class AgentManager {
   private async makeRoom(forAgentId: string): Promise<boolean> {
     const { supervisor, config } = this.deps;
     if (supervisor.liveAgentIds().length < config.claude.maxAgents) return true;
-    const idle = supervisor.liveAgentIds().find((id) => id !== forAgentId && !this.runs.activeRun(id) && !this.intents.has(id));
+    const idle = supervisor
+      .liveProcesses(false)
+      .filter((live) => live.agentId !== forAgentId && !this.runs.activeRun(live.agentId) && !this.intents.has(live.agentId))
+      .sort((a, b) => a.lastOutputAt - b.lastOutputAt)[0]?.agentId;
     if (!idle) return false;
     this.intents.set(idle, { kind: 'idle', errorType: 'INTERRUPTED', reason: 'closed to make room for another agent' });
     await supervisor.stop(idle, ['eof', 'SIGTERM', 'SIGKILL']);
@@ -198,8 +201,9 @@ export class AgentManager {
     const step = steps
       ? (await this.deps.supervisor.stop(agentId, steps))?.ladderStep
       : await this.deps.supervisor.cancelTurn(agentId);
-    // The process survived the interrupt: a later exit is not this stop's doing.
-    if (this.deps.supervisor.isRunning(agentId)) this.intents.delete(agentId);
+    // The interrupt alone ended the turn and the process stays: a later exit is not this stop's
+    // doing. After SIGINT the CLI writes its result and then exits, which is.
+    if ((step === 'interrupt' || step === undefined) && this.deps.supervisor.isRunning(agentId)) this.intents.delete(agentId);
     await this.deps.queue.drain(agentId);
     return step;
   }

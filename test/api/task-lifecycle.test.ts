@@ -215,4 +215,21 @@ describe('a task on a real agent process (fake CLI)', () => {
     expect(answered.status).toBe('SUCCEEDED');
   });
 
+
+  it('a turn that only SIGINT ends is cancelled at that step; the exit that follows is not a crash', async () => {
+    const sessionId = await createSession(t, 'sigint');
+    const agent = await createAgent(t, sessionId, { name: 'stubborn' });
+    const task = await createTask(t, { sessionId, title: 'NO_INTERRUPT SLEEP 30000', agentId: agent.id });
+    const cancelled = await t.ok(`mutation($id: ID!) { cancelTask(id: $id, reason: "enough") { __typename ... on CancelTaskSuccess { task { status error { type message } } } } }`, { id: task.id });
+    expect(cancelled.cancelTask.task).toEqual({ status: 'CANCELLED', error: { type: 'CANCELLED', message: 'enough' } });
+    const settled = await waitFor(async () => {
+      const data = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid statusHistory { to reason } } } incidents(filter: { agentId: $id }) { edges { node { type } } } }`, { id: agent.id });
+      return data.agent.pid === null ? data : undefined;
+    }, 10_000, 'the process to exit after SIGINT');
+    expect(settled.agent.status).toBe('IDLE');
+    expect(settled.agent.statusHistory.map((e: any) => e.to)).not.toContain('ERROR');
+    expect(settled.incidents.edges).toEqual([]);
+    const next = await createTask(t, { sessionId, title: 'still there?', agentId: agent.id });
+    expect((await waitForTaskEnd(t, next.id)).status).toBe('SUCCEEDED');
+  });
 });

@@ -21,6 +21,7 @@
 //   IGNORE_SIGTERM  SIGTERM ignored         GRANDCHILD  spawns sleepers, reports {"pids":[..]}
 //   FLOOD <n>  n ~1 KB text lines           MALFORMED  non-JSON and blank lines on stdout
 //   STDERR_NOISE  ~80 KB on stderr          PLAN  fenced ```json plan block
+//   NO_INTERRUPT  the turn ignores interrupt requests; SIGINT still ends it (result, then exit 0)
 //   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
 //          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
 //   DEAF   the turn ignores interrupt requests and SIGINT but keeps working (a runaway turn)
@@ -604,6 +605,7 @@ function parseScenario(text) {
     malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'), stream: streamScenario(text),
     bigLine: has('BIGLINE') ? num('BIGLINE', 10 * 1024 * 1024) : 0,
     memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0, deaf: has('DEAF'),
+    noInterrupt: has('NO_INTERRUPT'),
   };
 }
 
@@ -613,7 +615,7 @@ function streamScenario(text) {
   return { perSecond: Math.max(1, Number(m[1] ?? 20)), seconds: Number(m[2] ?? 10) };
 }
 
-const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN)\b/g;
+const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN|NO_INTERRUPT)\b/g;
 
 function planText(prompt) {
   // Keywords are dropped so that workers given these instructions do not re-trigger scenarios.
@@ -711,6 +713,7 @@ async function runTurn(input) {
   t.startTotals = { in: cumulative.inputTokens, out: cumulative.outputTokens, cacheRead: cumulative.cacheReadInputTokens, cacheWrite: cumulative.cacheCreationInputTokens };
   current = t;
   const sc = parseScenario(t.prompt);
+  if (sc.noInterrupt) t.ignoresInterrupt = true; // a stuck turn that only SIGINT ends
   if (env.CLAUDE_CODE_SDK_READS_SESSION_STATE === '1') emit({ type: 'system', subtype: 'session_state_changed', state: 'running', sdk_host_only: true, uuid: randomUUID(), session_id: SESSION_ID });
   try {
     emit(initLine(HAS_AUTH ? API_KEY_SOURCE : 'none'));
@@ -908,6 +911,7 @@ function handleControl(msg) {
   if (current?.hung) return;
   switch (req.subtype) {
     case 'interrupt': {
+      if (current?.ignoresInterrupt) return;
       if (req.cancel_queued) queue.length = 0;
       controlResponse(id, { still_queued: queue.map((q) => q.uuid).filter(Boolean) });
       if (current) current.abort('interrupt');
