@@ -113,6 +113,8 @@ export class AgentManager {
    * one. Must run inside the agent's queue. False when the process could not be started.
    */
   async ensureProcess(agent: AgentRow): Promise<boolean> {
+    // Shutting down: requeued tasks wait for the next start, with no new process now.
+    if (this.stopping) return false;
     this.clearIdleTimer(agent.id);
     if (this.deps.supervisor.isRunning(agent.id)) return true;
     if (!(await this.makeRoom(agent.id))) {
@@ -152,8 +154,11 @@ export class AgentManager {
     }
   }
 
-  /** A turn ended: take the next task, or close the process after the idle time. */
-  private async afterTurn(agentId: string): Promise<void> {
+  /**
+   * The agent is idle (a turn ended, or it just started): take the next task, or close the
+   * process after the idle time. Must run inside the agent's queue.
+   */
+  async afterTurn(agentId: string): Promise<void> {
     // A stop in progress (shutdown, restart, terminate) must not start the next task on this process.
     if (this.stopping || this.intents.has(agentId)) return;
     await this.dispatchNow(agentId);

@@ -122,9 +122,10 @@ export class AgentService {
         const message = `Could not start the agent process: ${error instanceof Error ? error.message : String(error)}`;
         return this.lifecycle.move(agent.id, 'ERROR', message, { lastError: message });
       }
-      const idle = await this.lifecycle.move(agent.id, 'IDLE', 'process started');
-      this.manager.scheduleIdleClose(agent.id);
-      return idle;
+      await this.lifecycle.move(agent.id, 'IDLE', 'process started');
+      // Queued tasks of the session (or ones assigned while it started) are claimed at once.
+      await this.manager.afterTurn(agent.id);
+      return this.getAgent(agent.id);
     });
   }
 

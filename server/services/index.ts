@@ -39,5 +39,7 @@ export function createServices(deps: ServiceDeps): Services {
   const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager);
   const messages = new MessageService(deps, agents, tasks, communications, runs);
   manager.dispatchNow = (agentId) => tasks.dispatchNow(agentId);
+  taskEvents.onStatus = (taskId, to) =>
+    void tasks.statusChanged(taskId, to).catch((error: unknown) => deps.log.error({ err: error, taskId }, 'task engine step failed'));
   return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, bus: deps.bus };
 }

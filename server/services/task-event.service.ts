@@ -10,6 +10,9 @@ const REPLAY_PAGE = 500;
 
 /** The durable, numbered transcript of each task, and its replay-then-live stream. */
 export class TaskEventService {
+  /** Every committed status transition (the task engine moves dependents and wakes agents on it). */
+  onStatus: (taskId: string, to: TaskStatus) => void = () => {};
+
   constructor(private readonly deps: ServiceDeps) {}
 
   /** Appends an event with the task's next seq inside the caller's transaction; publishes after commit. */
@@ -39,6 +42,7 @@ export class TaskEventService {
     runId: string | null,
     transition: { from: TaskStatus | null; to: TaskStatus; reason: string },
   ): Promise<TaskEventRow> {
+    afterCommit(() => this.onStatus(taskId, transition.to));
     return this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
   }
 

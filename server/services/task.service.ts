@@ -1,19 +1,23 @@
 import { z } from 'zod';
-import { findAgentForUpdate, findAgentsByIds } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, findAgentsBySessionIds } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
 import { findRunningRunForAgent, insertRun } from '../db/repositories/run.repository.js';
 import {
-  findNextQueuedTaskForAgent,
+  claimNextTask,
+  countUnfinishedDependencies,
+  findDependencyEdges,
+  findDependentsForUpdate,
   findTaskForUpdate,
   findTasksByIds,
-  hasQueuedTaskForAgent,
+  hasClaimableTask,
+  insertDependencies,
   insertTask,
   listTasks,
   updateTask,
   type TaskFilter,
 } from '../db/repositories/task.repository.js';
-import { AGENT_ROLES, type AgentRow, type TaskRow } from '../db/types.js';
+import { AGENT_ROLES, type AgentRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
@@ -23,7 +27,7 @@ import type { ServiceDeps } from './deps.js';
 import type { RunTracker } from './run-tracker.js';
 import type { SessionService } from './session.service.js';
 import type { TaskEventService } from './task-event.service.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, type AfterCommit } from './transaction.js';
 import { parseInput } from './validation.js';
 
 const createTaskInput = z.object({
@@ -36,6 +40,7 @@ const createTaskInput = z.object({
   requiredRole: z.enum(AGENT_ROLES).optional(),
   maxAttempts: z.number().int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(1),
   timeoutSeconds: z.number().int().min(1, 'must be at least 1').max(86_400, 'must be at most 86400').optional(),
+  dependsOn: z.array(z.string()).max(100, 'at most 100 dependencies').default([]),
 });
 export type CreateTaskInput = z.input<typeof createTaskInput>;
 
@@ -62,6 +67,18 @@ export class TaskService {
         throw new InvalidInputError('parentTaskId', 'the parent task belongs to another session');
       }
     }
+    const dependsOn = [...new Set(parsed.dependsOn)];
+    const dependencies = await findTasksByIds(this.deps.db, dependsOn);
+    for (const id of dependsOn) {
+      const dependency = dependencies.find((d) => d.id === id);
+      if (!dependency) throw new NotFoundError('Task', 'dependsOn', id);
+      if (dependency.sessionId !== session.id) throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} belongs to another session`);
+      // A new task only depends on existing ones, so no cycle can form; a dead end can.
+      if (dependency.status === 'FAILED' || dependency.status === 'CANCELLED') {
+        throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} is ${dependency.status}; retry it first`);
+      }
+    }
+    const waiting = dependencies.filter((d) => d.status !== 'SUCCEEDED');
     const task = await inTransaction(this.deps.db, async (trx, afterCommit) => {
       if (parsed.agentId) await this.lockAssignableAgent(trx, parsed.agentId, session.id, parsed.requiredRole);
       const created = await insertTask(trx, {
@@ -71,16 +88,22 @@ export class TaskService {
         agentId: parsed.agentId ?? null,
         title: parsed.title,
         description: parsed.description,
-        status: 'QUEUED',
+        status: waiting.length > 0 ? 'PENDING' : 'QUEUED',
         priority: parsed.priority,
         requiredRole: parsed.requiredRole ?? null,
         maxAttempts: parsed.maxAttempts,
         timeoutSeconds: parsed.timeoutSeconds ?? null,
       });
+      await insertDependencies(trx, created.id, dependsOn);
       await this.events.appendStatus(trx, afterCommit, created.id, null, {
         from: null,
-        to: 'QUEUED',
-        reason: parsed.agentId ? 'created and assigned to an agent' : 'created; waiting for an agent',
+        to: created.status,
+        reason:
+          created.status === 'PENDING'
+            ? `created; waiting for ${waiting.map((d) => JSON.stringify(d.title)).join(', ')}`
+            : parsed.agentId
+              ? 'created and assigned to an agent'
+              : 'created; waiting for an agent',
       });
       return created;
     });
@@ -144,10 +167,93 @@ export class TaskService {
     return this.getTask(taskId);
   }
 
+  /**
+   * Queues a FAILED or CANCELLED task again (its transcript and attempts are kept), and puts back
+   * the dependents that failed because of it.
+   */
+  async retryTask(taskId: string): Promise<TaskRow> {
+    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const task = await findTaskForUpdate(trx, taskId);
+      if (!task) throw new NotFoundError('Task', 'id', taskId);
+      if (task.status !== 'FAILED' && task.status !== 'CANCELLED') {
+        throw new ConflictError('id', `Task is ${task.status}; only FAILED or CANCELLED tasks can be retried.`);
+      }
+      await this.requeue(trx, afterCommit, task, 'retried by request');
+    });
+    return this.getTask(taskId);
+  }
+
+  private async requeue(trx: Executor, afterCommit: AfterCommit, task: TaskRow, reason: string): Promise<void> {
+    const to = (await countUnfinishedDependencies(trx, task.id)) > 0 ? 'PENDING' : 'QUEUED';
+    await updateTask(trx, task.id, {
+      status: to,
+      maxAttempts: Math.max(task.maxAttempts, task.attempts + 1),
+      errorType: null,
+      errorMessage: null,
+      finishedAt: null,
+    });
+    await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to, reason });
+    for (const dependent of await findDependentsForUpdate(trx, task.id)) {
+      if (dependent.status === 'FAILED' && dependent.errorType === 'DEPENDENCY_FAILED') {
+        await this.requeue(trx, afterCommit, dependent, `its dependency ${JSON.stringify(task.title)} was retried`);
+      }
+    }
+  }
+
+  /**
+   * Reacts to a committed status change: a task that succeeded releases the dependents that
+   * waited only on it; one that failed or was cancelled fails its waiting dependents (and theirs)
+   * with a reason naming it; a queued task wakes the idle agents that could take it.
+   */
+  async statusChanged(taskId: string, to: TaskStatus): Promise<void> {
+    if (to === 'QUEUED') {
+      await this.wakeAgentsFor(taskId);
+      return;
+    }
+    if (to !== 'SUCCEEDED' && to !== 'FAILED' && to !== 'CANCELLED') return;
+    await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      const [task] = await findTasksByIds(trx, [taskId]);
+      if (!task || task.status !== to) return;
+      for (const dependent of await findDependentsForUpdate(trx, taskId)) {
+        if (dependent.status !== 'PENDING') continue;
+        if (to === 'SUCCEEDED') {
+          if ((await countUnfinishedDependencies(trx, dependent.id)) > 0) continue;
+          await updateTask(trx, dependent.id, { status: 'QUEUED' });
+          await this.events.appendStatus(trx, afterCommit, dependent.id, null, { from: 'PENDING', to: 'QUEUED', reason: 'its dependencies succeeded' });
+        } else {
+          const reason = `its dependency ${JSON.stringify(task.title)} ${to === 'FAILED' ? 'failed' : 'was cancelled'}${task.errorMessage ? `: ${task.errorMessage}` : ''}`;
+          await updateTask(trx, dependent.id, { status: 'FAILED', errorType: 'DEPENDENCY_FAILED', errorMessage: reason.slice(0, 2000), finishedAt: new Date() });
+          // The FAILED transition comes back here and fails the dependents' dependents in turn.
+          await this.events.appendStatus(trx, afterCommit, dependent.id, null, { from: 'PENDING', to: 'FAILED', reason: reason.slice(0, 2000) });
+        }
+      }
+    });
+  }
+
+  /** Idle agents of this node that may take the task try to claim it. */
+  private async wakeAgentsFor(taskId: string): Promise<void> {
+    const [task] = await findTasksByIds(this.deps.db, [taskId]);
+    if (!task || task.status !== 'QUEUED') return;
+    const candidates = task.agentId
+      ? [task.agentId]
+      : (await findAgentsBySessionIds(this.deps.db, [task.sessionId]))
+          .filter((a) => a.status === 'IDLE' && a.nodeId === this.deps.config.nodeId && (!task.requiredRole || a.role === task.requiredRole))
+          .map((a) => a.id);
+    for (const agentId of candidates) void this.dispatch(agentId);
+  }
+
   async getTask(id: string, field = 'id'): Promise<TaskRow> {
     const [task] = await findTasksByIds(this.deps.db, [id]);
     if (!task) throw new NotFoundError('Task', field, id);
     return task;
+  }
+
+  /** For each task id, the tasks it depends on (one query for the edges, one for the tasks). */
+  async dependenciesOf(taskIds: readonly string[]): Promise<TaskRow[][]> {
+    const edges = await findDependencyEdges(this.deps.db, taskIds);
+    const tasks = await findTasksByIds(this.deps.db, [...new Set(edges.map((e) => e.dependsOnTaskId))]);
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    return taskIds.map((id) => edges.filter((e) => e.taskId === id).map((e) => byId.get(e.dependsOnTaskId)!).filter(Boolean));
   }
 
   loadTasks(ids: readonly string[]): Promise<TaskRow[]> {
@@ -167,12 +273,12 @@ export class TaskService {
   async dispatchNow(agentId: string): Promise<void> {
     const { supervisor, config, db } = this.deps;
     const [agent] = await findAgentsByIds(db, [agentId]);
-    if (!agent || agent.status !== 'IDLE' || !(await hasQueuedTaskForAgent(db, agentId))) return;
+    if (!agent || agent.status !== 'IDLE' || !(await hasClaimableTask(db, agent))) return;
     if (!(await this.manager.ensureProcess(agent))) return;
     const started = await inTransaction(db, async (trx, afterCommit) => {
       const locked = await findAgentForUpdate(trx, agentId);
       if (!locked || locked.status !== 'IDLE') return undefined;
-      const task = await findNextQueuedTaskForAgent(trx, agentId);
+      const task = await claimNextTask(trx, locked);
       if (!task) return undefined;
       const attempt = task.attempts + 1;
       const pid = supervisor.pidOf(agentId) ?? null;
@@ -189,6 +295,7 @@ export class TaskService {
       });
       const running = await updateTask(trx, task.id, {
         status: 'RUNNING',
+        agentId,
         attempts: attempt,
         startedAt: task.startedAt ?? new Date(),
         finishedAt: null,
@@ -232,11 +339,11 @@ export class TaskService {
     const agent = await findAgentForUpdate(trx, agentId);
     if (!agent) throw new NotFoundError('Agent', 'agentId', agentId);
     if (agent.sessionId !== sessionId) throw new InvalidInputError('agentId', 'the agent belongs to another session');
-    if (requiredRole && agent.role !== requiredRole) {
-      throw new InvalidInputError('agentId', `the task requires a ${requiredRole} agent; this one is a ${agent.role}`);
-    }
     if (!['STARTING', 'IDLE', 'BUSY'].includes(agent.status)) {
       throw new ConflictError('agentId', `Agent ${agent.name} is ${agent.status} and cannot take tasks.`);
+    }
+    if (requiredRole && agent.role !== requiredRole) {
+      throw new InvalidInputError('agentId', `the task requires a ${requiredRole} agent; this one is a ${agent.role}`);
     }
     return agent;
   }

@@ -56,7 +56,8 @@ describe('bad input: a typed error naming the field, and nothing written', () =>
     otherSessionId = await createSession(t, 'other');
     agentId = (await createAgent(t, sessionId, { name: 'alpha' })).id;
     otherAgentId = (await createAgent(t, otherSessionId, { name: 'beta' })).id;
-    queuedTaskId = (await createTask(t, { sessionId, title: 'waiting for an agent' })).id;
+    // Only workers join this session, so a task for a manager waits in the queue.
+    queuedTaskId = (await createTask(t, { sessionId, title: 'waiting for an agent', requiredRole: 'MANAGER' })).id;
     otherSessionTaskId = (await createTask(t, { sessionId: otherSessionId, title: 'elsewhere' })).id;
     succeededTaskId = (await createTask(t, { sessionId, title: 'say hello', agentId })).id;
     expect((await waitForTaskEnd(t, succeededTaskId)).status).toBe('SUCCEEDED');

@@ -79,7 +79,8 @@ describe('relations are batched: statements per request do not grow with rows', 
         firstId ??= task.id;
       }
       const childTitle = `${prefix}-child-${s}`;
-      const child = await createTask(t, { sessionId, title: childTitle, parentTaskId: firstId });
+      // For a manager, and only workers here: it stays queued, unclaimed.
+      const child = await createTask(t, { sessionId, title: childTitle, parentTaskId: firstId, requiredRole: 'MANAGER' });
       built.tasks.push({ id: child.id, title: childTitle, sessionName: name, agentName: null, parentTitle: firstTitle ?? null });
     }
     for (const id of ran) expect((await waitForTaskEnd(t, id)).status).toBe('SUCCEEDED');

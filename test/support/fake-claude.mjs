@@ -22,6 +22,7 @@
 //   FLOOD <n>  n ~1 KB text lines           MALFORMED  non-JSON and blank lines on stdout
 //   STDERR_NOISE  ~80 KB on stderr          PLAN  fenced ```json plan block
 //   NO_INTERRUPT  the turn ignores interrupt requests; SIGINT still ends it (result, then exit 0)
+//   GATED  fails as FAIL_API until the file named by FAKE_CLAUDE_GATE exists
 //   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
 //          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
 //   DEAF   the turn ignores interrupt requests and SIGINT but keeps working (a runaway turn)
@@ -32,7 +33,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -605,7 +606,7 @@ function parseScenario(text) {
     malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'), stream: streamScenario(text),
     bigLine: has('BIGLINE') ? num('BIGLINE', 10 * 1024 * 1024) : 0,
     memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0, deaf: has('DEAF'),
-    noInterrupt: has('NO_INTERRUPT'),
+    noInterrupt: has('NO_INTERRUPT'), gated: has('GATED'),
   };
 }
 
@@ -615,7 +616,7 @@ function streamScenario(text) {
   return { perSecond: Math.max(1, Number(m[1] ?? 20)), seconds: Number(m[2] ?? 10) };
 }
 
-const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN|NO_INTERRUPT)\b/g;
+const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN|NO_INTERRUPT|GATED)\b/g;
 
 function planText(prompt) {
   // Keywords are dropped so that workers given these instructions do not re-trigger scenarios.
@@ -714,6 +715,8 @@ async function runTurn(input) {
   current = t;
   const sc = parseScenario(t.prompt);
   if (sc.noInterrupt) t.ignoresInterrupt = true; // a stuck turn that only SIGINT ends
+  // GATED fails like FAIL_API until the file named by FAKE_CLAUDE_GATE exists: a fault that a retry cures.
+  if (sc.gated && !(env.FAKE_CLAUDE_GATE && existsSync(env.FAKE_CLAUDE_GATE))) sc.failApi = true;
   if (env.CLAUDE_CODE_SDK_READS_SESSION_STATE === '1') emit({ type: 'system', subtype: 'session_state_changed', state: 'running', sdk_host_only: true, uuid: randomUUID(), session_id: SESSION_ID });
   try {
     emit(initLine(HAS_AUTH ? API_KEY_SOURCE : 'none'));

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AgentRole, NewTask, TaskRow, TaskStatus, TaskUpdate } from '../types.js';
+import type { AgentRole, AgentRow, NewTask, TaskRow, TaskStatus, TaskUpdate } from '../types.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
 
@@ -34,30 +34,74 @@ export async function listTasks(db: Executor, filter: TaskFilter, page: PageQuer
   return applyPage(query, 'tasks.id', page).execute();
 }
 
-export async function hasQueuedTaskForAgent(db: Executor, agentId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('tasks')
-    .select('id')
-    .where('agentId', '=', agentId)
-    .where('status', '=', 'QUEUED')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** The next queued task handed to this agent: highest priority first, then oldest. */
-export async function findNextQueuedTaskForAgent(db: Executor, agentId: string): Promise<TaskRow | undefined> {
+/** Queued tasks this agent may take: handed to it, or unassigned in its session for its role. */
+function claimableBy(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>) {
   return db
     .selectFrom('tasks')
-    .selectAll()
-    .where('agentId', '=', agentId)
     .where('status', '=', 'QUEUED')
+    .where((eb) =>
+      eb.or([
+        eb('agentId', '=', agent.id),
+        eb.and([
+          eb('agentId', 'is', null),
+          eb('sessionId', '=', agent.sessionId),
+          eb.or([eb('requiredRole', 'is', null), eb('requiredRole', '=', agent.role)]),
+        ]),
+      ]),
+    );
+}
+
+export async function hasClaimableTask(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>): Promise<boolean> {
+  return (await claimableBy(db, agent).select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Claims the next task for the agent: highest priority first, then oldest. SKIP LOCKED lets
+ * several nodes (or agents) claim from one table without waiting on, or taking, each other's rows.
+ */
+export async function claimNextTask(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>): Promise<TaskRow | undefined> {
+  return claimableBy(db, agent)
+    .selectAll()
     .orderBy('priority', 'desc')
     .orderBy('id', 'asc')
     .limit(1)
     .forUpdate()
     .skipLocked()
     .executeTakeFirst();
+}
+
+export async function insertDependencies(db: Executor, taskId: string, dependsOn: readonly string[]): Promise<void> {
+  if (dependsOn.length === 0) return;
+  await db.insertInto('taskDependencies').values(dependsOn.map((dependsOnTaskId) => ({ taskId, dependsOnTaskId }))).execute();
+}
+
+/** The dependency edges of the given tasks (for batched loading). */
+export async function findDependencyEdges(db: Executor, taskIds: readonly string[]) {
+  if (taskIds.length === 0) return [];
+  return db.selectFrom('taskDependencies').selectAll().where('taskId', 'in', taskIds).execute();
+}
+
+/** Tasks that wait on the given one; locked, as the caller is about to move them. */
+export async function findDependentsForUpdate(db: Executor, taskId: string): Promise<TaskRow[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('taskDependencies').select('taskId').where('dependsOnTaskId', '=', taskId))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** How many of the task's dependencies have not succeeded yet. */
+export async function countUnfinishedDependencies(db: Executor, taskId: string): Promise<number> {
+  const row = await db
+    .selectFrom('taskDependencies')
+    .innerJoin('tasks', 'tasks.id', 'taskDependencies.dependsOnTaskId')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('taskDependencies.taskId', '=', taskId)
+    .where('tasks.status', '!=', 'SUCCEEDED')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function updateTask(db: Executor, id: string, patch: TaskUpdate): Promise<TaskRow> {

@@ -62,6 +62,15 @@ builder.objectField(Task, 'parentTask', (t) =>
   t.field({ type: Task, nullable: true, resolve: (task) => task.parentTaskId }),
 );
 
+builder.objectField(Task, 'dependsOn', (t) =>
+  t.loadableList({
+    type: Task,
+    description: 'The tasks that must succeed before this one runs.',
+    load: (ids: string[], ctx) => ctx.services.tasks.dependenciesOf(ids),
+    resolve: (task) => task.id,
+  }),
+);
+
 const TaskFilter = builder.inputType('TaskFilter', {
   fields: (t) => ({
     sessionId: t.id(),
@@ -109,6 +118,7 @@ const CreateTaskInput = builder.inputType('CreateTaskInput', {
     requiredRole: t.field({ type: AgentRoleEnum }),
     maxAttempts: t.int({ description: 'Attempts allowed when a run is cut short (1 to 10, default 1).' }),
     timeoutSeconds: t.int(),
+    dependsOn: t.idList({ description: 'Tasks of the same session that must succeed first; the task is PENDING until then.' }),
   }),
 });
 
@@ -135,6 +145,7 @@ builder.mutationFields((t) => ({
         requiredRole: input.requiredRole ?? undefined,
         maxAttempts: input.maxAttempts ?? undefined,
         timeoutSeconds: input.timeoutSeconds ?? undefined,
+        dependsOn: (input.dependsOn ?? []).map((id) => parseGlobalId(String(id), 'Task', 'dependsOn')),
       }),
   }),
   assignTask: t.field({
@@ -151,6 +162,18 @@ builder.mutationFields((t) => ({
         parseGlobalId(String(args.taskId), 'Task', 'taskId'),
         parseGlobalId(String(args.agentId), 'Agent', 'agentId'),
       ),
+  }),
+  retryTask: t.field({
+    type: Task,
+    description: 'Queues a FAILED or CANCELLED task again, keeping its transcript; dependents it failed wait again.',
+    args: { id: t.arg.id({ required: true }) },
+    errors: {
+      types: taskMutationErrors,
+      union: { name: 'RetryTaskResult' },
+      result: { name: 'RetryTaskSuccess' },
+      dataField: { name: 'task' },
+    },
+    resolve: (_root, args, ctx) => ctx.services.tasks.retryTask(parseGlobalId(String(args.id), 'Task', 'id')),
   }),
   cancelTask: t.field({
     type: Task,
