@@ -154,10 +154,12 @@ describe('readProcessTable', () => {
     const tag = newTag();
     const child = spawnTagged(link, ['300'], tag);
     const pid = child.pid!;
-    // Between fork and exec the child still has the parent's name and environment.
+    // Between fork and exec the child still has the parent's name and environment, and just
+    // after exec its resident set can still read 0: wait for both to settle (a wrong field index
+    // would never give a positive RSS and the wait would fail).
     const entry = await waitFor('the exec\'d process in the table', () => {
       const found = readProcessTable().get(pid);
-      return found?.comm === name ? found : undefined;
+      return found?.comm === name && found.rssBytes > 0 ? found : undefined;
     });
     expect(entry).toMatchObject({ pid, comm: name, ppid: process.pid, pgid: pid, tag });
     expect(entry.rssBytes).toBeGreaterThan(0);
