@@ -10,6 +10,7 @@ import {
   findDependentsForUpdate,
   findTaskForUpdate,
   findTasksByIds,
+  findTasksForShare,
   hasClaimableTask,
   insertDependencies,
   insertTask,
@@ -44,6 +45,9 @@ const createTaskInput = z.object({
 });
 export type CreateTaskInput = z.input<typeof createTaskInput>;
 
+/** How soon an agent looks again for a task it had to skip because the row was locked. */
+const CLAIM_RETRY_MS = 25;
+
 /** Statuses from which a task may still be handed to an agent or cancelled. */
 const WAITING_STATUSES = ['PENDING', 'QUEUED'] as const;
 
@@ -68,18 +72,20 @@ export class TaskService {
       }
     }
     const dependsOn = [...new Set(parsed.dependsOn)];
-    const dependencies = await findTasksByIds(this.deps.db, dependsOn);
-    for (const id of dependsOn) {
-      const dependency = dependencies.find((d) => d.id === id);
-      if (!dependency) throw new NotFoundError('Task', 'dependsOn', id);
-      if (dependency.sessionId !== session.id) throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} belongs to another session`);
-      // A new task only depends on existing ones, so no cycle can form; a dead end can.
-      if (dependency.status === 'FAILED' || dependency.status === 'CANCELLED') {
-        throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} is ${dependency.status}; retry it first`);
-      }
-    }
-    const waiting = dependencies.filter((d) => d.status !== 'SUCCEEDED');
     const task = await inTransaction(this.deps.db, async (trx, afterCommit) => {
+      // Held until commit: a dependency cannot finish between this check and the insert, which
+      // would leave the new task waiting on an event that has already passed.
+      const dependencies = await findTasksForShare(trx, dependsOn);
+      for (const id of dependsOn) {
+        const dependency = dependencies.find((d) => d.id === id);
+        if (!dependency) throw new NotFoundError('Task', 'dependsOn', id);
+        if (dependency.sessionId !== session.id) throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} belongs to another session`);
+        // A new task only depends on existing ones, so no cycle can form; a dead end can.
+        if (dependency.status === 'FAILED' || dependency.status === 'CANCELLED') {
+          throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} is ${dependency.status}; retry it first`);
+        }
+      }
+      const waiting = dependencies.filter((d) => d.status !== 'SUCCEEDED');
       if (parsed.agentId) await this.lockAssignableAgent(trx, parsed.agentId, session.id, parsed.requiredRole);
       const created = await insertTask(trx, {
         id: newId(),
@@ -279,7 +285,13 @@ export class TaskService {
       const locked = await findAgentForUpdate(trx, agentId);
       if (!locked || locked.status !== 'IDLE') return undefined;
       const task = await claimNextTask(trx, locked);
-      if (!task) return undefined;
+      if (!task) {
+        // Claimable a moment ago but skipped as locked (another transaction holds the row
+        // briefly, e.g. to number an event or to depend on it): look again shortly.
+        const retry = setTimeout(() => void this.dispatch(agentId), CLAIM_RETRY_MS);
+        retry.unref();
+        return undefined;
+      }
       const attempt = task.attempts + 1;
       const pid = supervisor.pidOf(agentId) ?? null;
       const run = await insertRun(trx, {

@@ -20,6 +20,12 @@ export async function findTasksByIds(db: Executor, ids: readonly string[]): Prom
   return db.selectFrom('tasks').selectAll().where('id', 'in', ids).execute();
 }
 
+/** Reads tasks and holds them (FOR SHARE): their status cannot change until the caller commits. */
+export async function findTasksForShare(db: Executor, ids: readonly string[]): Promise<TaskRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tasks').selectAll().where('id', 'in', ids).orderBy('id').forShare().execute();
+}
+
 export async function findTaskForUpdate(db: Executor, id: string): Promise<TaskRow | undefined> {
   return db.selectFrom('tasks').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
