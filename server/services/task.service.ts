@@ -11,6 +11,7 @@ import {
   findTaskForUpdate,
   findTasksByIds,
   findTasksForShare,
+  findUnfinishedChildren,
   hasClaimableTask,
   insertDependencies,
   insertTask,
@@ -170,7 +171,23 @@ export class TaskService {
         );
       }
     }
+    await this.cancelSubtree(taskId, why);
     return this.getTask(taskId);
+  }
+
+  /** Cancelling a parent cancels every subtask under it that has not ended, the running ones by the ladder. */
+  private async cancelSubtree(parentId: string, why: string): Promise<void> {
+    const [parent] = await findTasksByIds(this.deps.db, [parentId]);
+    const reason = `its parent task ${JSON.stringify(parent?.title ?? parentId)} was cancelled: ${why}`.slice(0, 1000);
+    for (const child of await findUnfinishedChildren(this.deps.db, parentId)) {
+      try {
+        await this.cancelTask(child.id, reason);
+      } catch (error) {
+        // A subtask that ended meanwhile is not an error of the parent's cancel.
+        if (!(error instanceof ConflictError)) throw error;
+        await this.cancelSubtree(child.id, reason);
+      }
+    }
   }
 
   /**

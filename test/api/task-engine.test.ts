@@ -16,7 +16,7 @@ describe('the task engine: dependencies, claiming by role, retries', () => {
 
   beforeAll(async () => {
     gate = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'acp-gate-')), 'open');
-    t = await startTestApp({ agentEnvironment: { ANTHROPIC_API_KEY: 'k', FAKE_CLAUDE_GATE: gate } });
+    t = await startTestApp({ agentEnvironment: { ANTHROPIC_API_KEY: 'k', FAKE_CLAUDE_GATE: gate }, environment: { CLAUDE_MAX_AGENTS: '50' } });
   });
   afterAll(async () => {
     await t?.stop();
@@ -146,5 +146,28 @@ describe('the task engine: dependencies, claiming by role, retries', () => {
     const done = await waitForTaskEnd(t, join.id);
     expect(done.status).toBe('SUCCEEDED');
     expect(Date.parse((await status(join.id)).startedAt)).toBeGreaterThanOrEqual(Date.parse((await status(slow.id)).finishedAt));
+  });
+
+  it('cancelling a parent cancels its subtree: waiting subtasks at once, running ones by the ladder', async () => {
+    const sessionId = await createSession(t, 'subtree');
+    // For a manager, and only a worker here: the parent waits in the queue.
+    const parent = await createTask(t, { sessionId, title: 'the whole job', requiredRole: 'MANAGER' });
+    const running = await createTask(t, { sessionId, title: 'SLEEP 30000 part one', parentTaskId: parent.id });
+    const waiting = await createTask(t, { sessionId, title: 'part two', parentTaskId: parent.id, requiredRole: 'MANAGER' });
+    const nested = await createTask(t, { sessionId, title: 'part two, detail', parentTaskId: waiting.id, requiredRole: 'MANAGER' });
+    const worker = await createAgent(t, sessionId, { name: 'subtree-worker' });
+    await waitFor(async () => ((await status(running.id)).status === 'RUNNING' ? true : undefined));
+
+    const cancelled = await t.ok(`mutation($id: ID!) { cancelTask(id: $id, reason: "changed my mind") { ... on CancelTaskSuccess { task { status } } } }`, { id: parent.id });
+    expect(cancelled.cancelTask.task.status).toBe('CANCELLED');
+    for (const id of [running.id, waiting.id, nested.id]) {
+      const task = await status(id);
+      expect(task.status).toBe('CANCELLED');
+      expect(task.error.type).toBe('CANCELLED');
+      expect(task.error.message).toMatch(/^its parent task "(the whole job|part two)" was cancelled/);
+    }
+    // The running subtask was ended by an interrupt: its agent is idle again on the same process.
+    const { agent } = await t.ok(`query($id: ID!) { agent(id: $id) { ... on Agent { status pid } } }`, { id: worker.id });
+    expect(agent).toEqual({ status: 'IDLE', pid: worker.pid });
   });
 });

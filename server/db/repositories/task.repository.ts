@@ -76,6 +76,17 @@ export async function claimNextTask(db: Executor, agent: Pick<AgentRow, 'id' | '
     .executeTakeFirst();
 }
 
+/** Subtasks of a task that have not ended yet. */
+export async function findUnfinishedChildren(db: Executor, parentTaskId: string): Promise<TaskRow[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('parentTaskId', '=', parentTaskId)
+    .where('status', 'not in', ['SUCCEEDED', 'FAILED', 'CANCELLED'])
+    .orderBy('id')
+    .execute();
+}
+
 export async function insertDependencies(db: Executor, taskId: string, dependsOn: readonly string[]): Promise<void> {
   if (dependsOn.length === 0) return;
   await db.insertInto('taskDependencies').values(dependsOn.map((dependsOnTaskId) => ({ taskId, dependsOnTaskId }))).execute();
