@@ -100,10 +100,6 @@ export class RunTracker {
     if (!this.endings.has(runId)) this.endings.set(runId, ending);
   }
 
-  endingOf(runId: string): RunEnding | undefined {
-    return this.endings.get(runId);
-  }
-
   /** Must run inside the agent's work queue. */
   async record(agentId: string, event: AgentEvent): Promise<void> {
     const run = this.active.get(agentId);

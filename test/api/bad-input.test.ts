@@ -5,7 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../../server/db/types.js';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
-import { CREATE_AGENT, CREATE_SESSION, CREATE_TASK, TERMINATE_AGENT } from '../support/operations.js';
+import { CREATE_AGENT, CREATE_TASK, TERMINATE_AGENT } from '../support/operations.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app.js';
 
 /** The error fragments valid for a union: spreading a type that is not a member fails validation. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
-import { TASK, TASK_EVENTS, TERMINATE_AGENT } from '../support/operations.js';
+import { AGENT_STATE, TASK, TASK_EVENTS, TERMINATE_AGENT } from '../support/operations.js';
 import { collect, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,18 +119,6 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL helpers.
-
-const AGENT_STATE = /* GraphQL */ `
-  query AgentState($id: ID!) {
-    agent(id: $id) {
-      __typename
-      ... on Agent {
-        id status pid cliSessionId lastError restartCount
-        statusHistory(first: 100) { seq from to reason createdAt }
-      }
-    }
-  }
-`;
 
 const INCIDENTS = /* GraphQL */ `
   query Incidents($agentId: ID!) {

@@ -9,20 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
 import { startMockMessagesApi, type MockMessagesApi, type RecordedRequest } from '../support/mock-messages-api.js';
-import { TERMINATE_AGENT } from '../support/operations.js';
+import { AGENT_STATE, TERMINATE_AGENT } from '../support/operations.js';
 import { startTestApp, waitFor, type TestApp } from '../support/test-app.js';
-
-const AGENT_STATE = /* GraphQL */ `
-  query AgentState($id: ID!) {
-    agent(id: $id) {
-      __typename
-      ... on Agent {
-        id status pid restartCount cliSessionId lastError
-        statusHistory(first: 100) { from to reason }
-      }
-    }
-  }
-`;
 
 const CANCEL_TASK = /* GraphQL */ `
   mutation CancelTask($id: ID!, $reason: String) {

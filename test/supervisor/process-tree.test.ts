@@ -313,7 +313,7 @@ describe('reapOrphans and sameProcess', () => {
     const foreign = newTag();
     const live = newTag();
     const recycled = newTag();
-    const orphanShell = spawnTagged('/bin/sh', ['-c', `${SLEEP} 300 & setsid ${SLEEP} 300 & wait`], orphan);
+    spawnTagged('/bin/sh', ['-c', `${SLEEP} 300 & setsid ${SLEEP} 300 & wait`], orphan);
     const foreignSleep = spawnTagged(SLEEP, ['300'], foreign);
     const liveSleep = spawnTagged(SLEEP, ['300'], live);
     const recycledSleep = spawnTagged(SLEEP, ['300'], recycled);

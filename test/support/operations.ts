@@ -78,3 +78,16 @@ export const TERMINATE_AGENT = /* GraphQL */ `
     }
   }
 `;
+
+/** An agent with its lifecycle: what fault tests read after each step. */
+export const AGENT_STATE = /* GraphQL */ `
+  query AgentState($id: ID!) {
+    agent(id: $id) {
+      __typename
+      ... on Agent {
+        id status pid cliSessionId lastError restartCount
+        statusHistory(first: 100) { seq from to reason createdAt }
+      }
+    }
+  }
+`;
