@@ -19,7 +19,7 @@ import {
   updateTask,
   type TaskFilter,
 } from '../db/repositories/task.repository.js';
-import { AGENT_ROLES, type AgentRow, type TaskRow, type TaskStatus } from '../db/types.js';
+import { AGENT_ROLES, type AgentRow, type RunRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
@@ -45,6 +45,13 @@ const createTaskInput = z.object({
   dependsOn: z.array(z.string()).max(100, 'at most 100 dependencies').default([]),
 });
 export type CreateTaskInput = z.input<typeof createTaskInput>;
+
+/** A task an agent has just taken: its new run and the prompt to send. */
+export interface ClaimedTask {
+  task: TaskRow;
+  run: RunRow;
+  prompt: string;
+}
 
 /** How soon an agent looks again for a task it had to skip because the row was locked. */
 const CLAIM_RETRY_MS = 25;
@@ -294,11 +301,30 @@ export class TaskService {
 
   /** Must run inside the agent's work queue. */
   async dispatchNow(agentId: string): Promise<void> {
-    const { supervisor, config, db } = this.deps;
+    const { supervisor, db } = this.deps;
     const [agent] = await findAgentsByIds(db, [agentId]);
     if (!agent || agent.status !== 'IDLE' || !(await hasClaimableTask(db, agent))) return;
     if (!(await this.manager.ensureProcess(agent))) return;
-    const started = await inTransaction(db, async (trx, afterCommit) => {
+    const started = await this.claimNext(agentId);
+    if (!started) return;
+    const limits = this.manager.limitsOf(agent);
+    this.runs.begin(agentId, {
+      runId: started.run.id,
+      taskId: started.task.id,
+      maxOutputBytes: limits.maxOutputBytes,
+      turnTimeoutSeconds: started.task.timeoutSeconds ?? limits.turnTimeoutSeconds,
+    });
+    // If the process died in between, its exit (queued behind us) settles the run.
+    supervisor.sendTurn(agentId, started.prompt, started.run.id);
+  }
+
+  /**
+   * The claim, in one transaction: the idle agent's next task becomes RUNNING with a new run, the
+   * instruction is recorded, and the agent becomes BUSY. Undefined when there was nothing to take.
+   */
+  async claimNext(agentId: string): Promise<ClaimedTask | undefined> {
+    const { supervisor, config, db } = this.deps;
+    return inTransaction(db, async (trx, afterCommit) => {
       const locked = await findAgentForUpdate(trx, agentId);
       if (!locked || locked.status !== 'IDLE') return undefined;
       const task = await claimNextTask(trx, locked);
@@ -346,16 +372,6 @@ export class TaskService {
       await this.lifecycle.transition(trx, afterCommit, agentId, 'BUSY', `running task ${JSON.stringify(task.title.slice(0, 80))}`);
       return { task: running, run, prompt };
     });
-    if (!started) return;
-    const limits = this.manager.limitsOf(agent);
-    this.runs.begin(agentId, {
-      runId: started.run.id,
-      taskId: started.task.id,
-      maxOutputBytes: limits.maxOutputBytes,
-      turnTimeoutSeconds: started.task.timeoutSeconds ?? limits.turnTimeoutSeconds,
-    });
-    // If the process died in between, its exit (queued behind us) settles the run.
-    supervisor.sendTurn(agentId, started.prompt, started.run.id);
   }
 
   /** Checks, under lock, that an agent exists in the session, is alive and fits the role. */
