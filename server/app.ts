@@ -58,6 +58,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   // Before listening: nothing an earlier life of this node left may keep running.
   await services.manager.recoverAfterRestart();
   await services.manager.start();
+  services.tasks.startScheduler();
 
   const yoga = createGraphQLServer(services, log);
   let stopping = false;
@@ -89,6 +90,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
+        services.tasks.stopScheduler();
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await websocket.close();
         httpServer.closeAllConnections();

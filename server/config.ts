@@ -27,6 +27,10 @@ const environmentSchema = z.object({
   CLAUDE_ALLOWED_MODELS: z.string().min(1).default('sonnet,opus,haiku,fable,opusplan,claude-*'),
   AGENT_ISOLATION: z.enum(['auto', 'none']).default('auto'),
   WATCHDOG_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  TASK_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+  TASK_RETRY_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  WORKFLOW_MAX_WORKERS: z.coerce.number().int().min(1).max(100).default(4),
   WORKSPACE_ROOT: z.string().min(1).default('./workspace'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -63,6 +67,10 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   CLAUDE_ALLOWED_MODELS: 'comma-separated model names or aliases agents may use; a trailing * matches a prefix (default sonnet,opus,haiku,fable,opusplan,claude-*)',
   AGENT_ISOLATION: 'auto (agents in their own PID namespace with a parent-death signal, where the kernel allows it) or none',
   WATCHDOG_INTERVAL_MS: 'how often limits are checked, 50 to 60000 ms (default 1000)',
+  TASK_RETRY_BACKOFF_MS: 'delay before the second attempt of a task after a retryable failure, doubling each attempt, in ms (default 2000)',
+  TASK_RETRY_BACKOFF_MAX_MS: 'longest delay between attempts of a task in ms (default 120000)',
+  SCHEDULER_INTERVAL_MS: 'how often idle agents look for queued work they were not woken for, 50 to 60000 ms (default 1000)',
+  WORKFLOW_MAX_WORKERS: 'workers a workflow may create when none is idle, 1 to 100 (default 4)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   DATABASE_STATEMENT_TIMEOUT_MS: 'milliseconds, from 100 to 600000 (default 30000)',
@@ -88,6 +96,11 @@ export interface Config {
     allowedModels: string[];
     isolation: 'auto' | 'none';
     watchdogIntervalMs: number;
+  };
+  tasks: {
+    retry: { backoffMs: number; maxBackoffMs: number };
+    schedulerIntervalMs: number;
+    workflowMaxWorkers: number;
   };
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -167,6 +180,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       allowedModels: env.CLAUDE_ALLOWED_MODELS.split(',').map((m) => m.trim()).filter(Boolean),
       isolation: env.AGENT_ISOLATION,
       watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
+    },
+    tasks: {
+      retry: { backoffMs: env.TASK_RETRY_BACKOFF_MS, maxBackoffMs: env.TASK_RETRY_BACKOFF_MAX_MS },
+      schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
+      workflowMaxWorkers: env.WORKFLOW_MAX_WORKERS,
     },
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,

@@ -31,7 +31,7 @@ export type RunState = (typeof RUN_STATES)[number];
 export const TASK_ERROR_TYPES = [
   'AUTHENTICATION_FAILED', 'API_ERROR', 'MAX_TURNS', 'MAX_BUDGET', 'STARTUP_FAILED', 'EXECUTION_ERROR',
   'AGENT_EXITED', 'AGENT_TERMINATED', 'INTERRUPTED', 'TIMEOUT', 'SILENCE_TIMEOUT', 'MEMORY_LIMIT',
-  'OUTPUT_LIMIT', 'CANCELLED', 'DEPENDENCY_FAILED', 'UNKNOWN',
+  'OUTPUT_LIMIT', 'CANCELLED', 'DEPENDENCY_FAILED', 'INVALID_REQUEST', 'BUDGET_EXCEEDED', 'INVALID_PLAN', 'UNKNOWN',
 ] as const;
 export type TaskErrorType = (typeof TASK_ERROR_TYPES)[number];
 
@@ -41,7 +41,7 @@ export const TASK_EVENT_KINDS = [
 ] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 
-export const COMMUNICATION_TYPES = ['TASK_ASSIGNMENT', 'TASK_RESULT', 'MESSAGE'] as const;
+export const COMMUNICATION_TYPES = ['TASK_ASSIGNMENT', 'TASK_RESULT', 'PLAN', 'MESSAGE'] as const;
 export type CommunicationType = (typeof COMMUNICATION_TYPES)[number];
 
 export const INCIDENT_TYPES = [
@@ -151,6 +151,10 @@ export interface TasksTable {
   updatedAt: UpdatedAt;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** A requeued task is not claimed before this (backoff after a retryable failure). */
+  retryAt: Date | null;
+  /** Spend allowed for the task and every task under it. */
+  maxBudgetUsd: number | null;
 }
 
 export interface TaskDependenciesTable {
@@ -197,6 +201,27 @@ export interface AgentCommunicationsTable {
   createdAt: CreatedAt;
 }
 
+export const WORKFLOW_PHASES = ['PLANNING', 'RUNNING', 'SYNTHESIZING', 'DONE'] as const;
+export type WorkflowPhase = (typeof WORKFLOW_PHASES)[number];
+
+/** A manager-worker workflow; its id is its root task's. */
+export interface WorkflowsTable {
+  id: string;
+  sessionId: string;
+  managerAgentId: string | null;
+  phase: WorkflowPhase;
+  description: string;
+  plan: Json<Record<string, unknown>> | null;
+  /** Plans the manager gave that could not be used (one correction is asked for). */
+  rejectedPlans: Generated<number>;
+  planErrors: string | null;
+  maxWorkers: number;
+  workerModel: string | null;
+  subtaskMaxAttempts: number;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 export interface PerformanceMetricsTable {
   id: string;
   name: string;
@@ -230,6 +255,7 @@ export interface DB {
   agentCommunications: AgentCommunicationsTable;
   performanceMetrics: PerformanceMetricsTable;
   incidents: IncidentsTable;
+  workflows: WorkflowsTable;
 }
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -240,6 +266,7 @@ export type TaskRow = Selectable<TasksTable>;
 export type RunRow = Selectable<RunsTable>;
 export type TaskEventRow = Selectable<TaskEventsTable>;
 export type CommunicationRow = Selectable<AgentCommunicationsTable>;
+export type WorkflowRow = Selectable<WorkflowsTable>;
 export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type AgentUpdate = Updateable<AgentsTable>;

@@ -1,4 +1,4 @@
-import type { AgentEventRow, AgentRow, IncidentRow, TaskEventRow } from '../db/types.js';
+import type { AgentEventRow, AgentRow, CommunicationRow, IncidentRow, TaskEventRow, TaskRow } from '../db/types.js';
 
 /** A status transition of an agent, with the agent as it is after it. */
 export interface AgentStatusChange {
@@ -11,6 +11,9 @@ export interface Topics {
   taskEvent: TaskEventRow;
   agentStatus: AgentStatusChange;
   incident: IncidentRow;
+  /** A task as it is after a committed change of status or progress. */
+  task: TaskRow;
+  communication: CommunicationRow;
 }
 
 export class SubscriberOverflowError extends Error {

@@ -10,6 +10,7 @@ import './types/communication.js';
 import './types/agent-status.js';
 import './types/incident.js';
 import './types/message.js';
+import './types/workflow.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -56,11 +56,9 @@ export class AgentManager {
     private readonly runs: RunTracker,
     private readonly crashPolicy: CrashPolicy,
   ) {
-    runs.hooks = {
-      turnEnded: (agentId) => this.afterTurn(agentId),
-      outputLimitReached: (agentId, run) =>
-        void this.enforceLimit(agentId, 'OUTPUT_LIMIT', `the run wrote more than its ${run.maxOutputBytes}-byte output limit`),
-    };
+    runs.hooks.turnEnded = (agentId) => this.afterTurn(agentId);
+    runs.hooks.outputLimitReached = (agentId, run) =>
+      void this.enforceLimit(agentId, 'OUTPUT_LIMIT', `the run wrote more than its ${run.maxOutputBytes}-byte output limit`);
     deps.supervisor.setHandlers({
       onEvent: (agentId, event) => deps.queue.run(agentId, () => runs.record(agentId, event)),
       onExit: (agentId, exit) => void deps.queue.run(agentId, () => this.settleExit(agentId, exit)),

@@ -19,6 +19,11 @@ export class AgentWorkQueue {
     return next;
   }
 
+  /** Whether work for the agent is queued or running (a sweep need not add more). */
+  isBusy(agentId: string): boolean {
+    return this.tails.has(agentId);
+  }
+
   /** Resolves once everything queued so far for the agent has finished. */
   async drain(agentId: string): Promise<void> {
     await this.tails.get(agentId);

@@ -10,16 +10,21 @@ import type { PageQuery } from '../db/repositories/pagination.js';
 import type { AgentCommunicationsTable, CommunicationRow } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
+import type { AfterCommit } from './transaction.js';
 
 /** What was said between agents, people and the system: instructions given and results returned. */
 export class CommunicationService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  record(
+  /** Stores a message in the caller's transaction; published on `agentCommunication` after commit. */
+  async record(
     trx: Executor,
+    afterCommit: AfterCommit,
     message: Omit<Insertable<AgentCommunicationsTable>, 'id' | 'createdAt'>,
   ): Promise<CommunicationRow> {
-    return insertCommunication(trx, { id: newId(), ...message });
+    const row = await insertCommunication(trx, { id: newId(), ...message });
+    afterCommit(() => this.deps.bus.publish('communication', 'all', row));
+    return row;
   }
 
   load(ids: readonly string[]): Promise<CommunicationRow[]> {

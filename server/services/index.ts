@@ -1,6 +1,7 @@
 import { AgentLifecycle } from './agent-lifecycle.js';
 import { AgentManager } from './agent-manager.js';
 import { AgentService } from './agent.service.js';
+import { BudgetService } from './budget.service.js';
 import { CommunicationService } from './communication.service.js';
 import { CrashPolicy } from './crash-policy.js';
 import type { ServiceDeps } from './deps.js';
@@ -10,6 +11,7 @@ import { RunTracker } from './run-tracker.js';
 import { SessionService } from './session.service.js';
 import { TaskEventService } from './task-event.service.js';
 import { TaskService } from './task.service.js';
+import { WorkflowService } from './workflow.service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -22,6 +24,8 @@ export interface Services {
   manager: AgentManager;
   runs: RunTracker;
   messages: MessageService;
+  workflows: WorkflowService;
+  budgets: BudgetService;
   /** Subscriptions read live events from here. */
   bus: ServiceDeps['bus'];
 }
@@ -36,10 +40,19 @@ export function createServices(deps: ServiceDeps): Services {
   const runs = new RunTracker(deps, taskEvents, communications, lifecycle);
   const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));
   const agents = new AgentService(deps, sessions, lifecycle, manager);
-  const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager);
+  const budgets = new BudgetService(deps);
+  const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager, budgets);
   const messages = new MessageService(deps, agents, tasks, communications, runs);
+  const workflows = new WorkflowService(deps, sessions, agents, tasks, taskEvents, communications);
   manager.dispatchNow = (agentId) => tasks.dispatchNow(agentId);
-  taskEvents.onStatus = (taskId, to) =>
-    void tasks.statusChanged(taskId, to).catch((error: unknown) => deps.log.error({ err: error, taskId }, 'task engine step failed'));
-  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, bus: deps.bus };
+  budgets.stopTree = (taskId, stop) => tasks.stopTree(taskId, stop);
+  runs.hooks.costAdded = (taskId) =>
+    void budgets.costAdded(taskId).catch((error: unknown) => deps.log.error({ err: error, taskId }, 'budget check failed'));
+  runs.hooks.managerTurnEnded = (trx, afterCommit, task, _runId, answer) => workflows.managerTurnEnded(trx, afterCommit, task, answer);
+  taskEvents.onStatus = (taskId, to) => {
+    const failed = (error: unknown) => deps.log.error({ err: error, taskId }, 'task engine step failed');
+    void tasks.statusChanged(taskId, to).catch(failed);
+    void workflows.statusChanged(taskId, to).catch(failed);
+  };
+  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, bus: deps.bus };
 }

@@ -45,8 +45,8 @@ export class MessageService {
       if (!run || !this.deps.supervisor.isRunning(agentId)) return undefined;
       this.runs.expectAnotherResult(agentId);
       this.deps.supervisor.sendTurn(agentId, content, newId());
-      const communication = await inTransaction(this.deps.db, (trx) =>
-        this.communications.record(trx, { sessionId: agent.sessionId, fromAgentId: null, toAgentId: agentId, taskId: run.taskId, messageType: 'MESSAGE', content }),
+      const communication = await inTransaction(this.deps.db, (trx, afterCommit) =>
+        this.communications.record(trx, afterCommit, { sessionId: agent.sessionId, fromAgentId: null, toAgentId: agentId, taskId: run.taskId, messageType: 'MESSAGE', content }),
       );
       return { communication, taskId: run.taskId };
     });
@@ -58,8 +58,8 @@ export class MessageService {
       title: `Message: ${content.split('\n')[0]!.slice(0, 80)}`,
       description: content,
     });
-    const communication = await inTransaction(this.deps.db, (trx) =>
-      this.communications.record(trx, { sessionId: agent.sessionId, fromAgentId: null, toAgentId: agentId, taskId: task.id, messageType: 'MESSAGE', content }),
+    const communication = await inTransaction(this.deps.db, (trx, afterCommit) =>
+      this.communications.record(trx, afterCommit, { sessionId: agent.sessionId, fromAgentId: null, toAgentId: agentId, taskId: task.id, messageType: 'MESSAGE', content }),
     );
     return { communication, task };
   }

@@ -3,13 +3,15 @@ import type { Executor } from '../db/repositories/executor.js';
 import { insertMetrics } from '../db/repositories/metric.repository.js';
 import { findRunningRunForAgent, updateRun } from '../db/repositories/run.repository.js';
 import { addTaskUsage, findTaskForUpdate, updateTask } from '../db/repositories/task.repository.js';
-import type { RunRow, TaskErrorType, TaskStatus } from '../db/types.js';
+import { findWorkflowOfSubtask } from '../db/repositories/workflow.repository.js';
+import type { RunRow, TaskErrorType, TaskRow, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
 import { estimateCostUsd } from './cost-estimate.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
+import { isRetryable, retryDelayMs } from './retry-policy.js';
 import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
 
@@ -52,6 +54,13 @@ const TOKEN_KEYS = Object.keys(ZERO_TOKENS) as (keyof TokenUsage)[];
 export interface RunHooks {
   /** The agent's turn ended and its run is settled: it may take the next task. */
   turnEnded(agentId: string): Promise<void>;
+  /** A run's cost was committed (budgets are checked). */
+  costAdded(taskId: string): void;
+  /**
+   * A turn succeeded. True when the task is a workflow's root whose phase this turn moved on
+   * (its status, result and messages are then settled by the workflow).
+   */
+  managerTurnEnded(trx: Executor, afterCommit: AfterCommit, task: TaskRow, runId: string, answer: string): Promise<boolean>;
   /** The run wrote more than its output limit. */
   outputLimitReached(agentId: string, run: ActiveRun): void;
 }
@@ -65,7 +74,7 @@ export class RunTracker {
   private readonly active = new Map<string, ActiveRun>();
   private readonly endings = new Map<string, RunEnding>();
   private readonly totals = new Map<string, SessionTotals>();
-  hooks: RunHooks = { turnEnded: async () => {}, outputLimitReached: () => {} };
+  hooks: RunHooks = { turnEnded: async () => {}, costAdded: () => {}, managerTurnEnded: async () => false, outputLimitReached: () => {} };
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -162,7 +171,6 @@ export class RunTracker {
     // A stop we asked for decides the reason; a turn that completed anyway keeps its success.
     // A limit wins even over a turn that completed: its transcript was cut short or it overran.
     const ok = outcome.ok && ending?.status !== 'FAILED';
-    const interrupted = !ok && ending?.status === 'INTERRUPTED';
     const status: TaskStatus = ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
     const errorType = ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
     const message = ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
@@ -177,11 +185,19 @@ export class RunTracker {
         payload: { ...outcome, costUsd: usage.costUsd, tokens: usage.tokens, droppedBytes: run.droppedBytes },
       });
       await addTaskUsage(trx, run.taskId, { costUsd: usage.costUsd, ...usage.tokens });
+      if (usage.costUsd > 0) afterCommit(() => this.hooks.costAdded(run.taskId));
       await insertMetrics(trx, runMetrics(agentId, run.taskId, durationMs, usage));
       await this.settleAgentAfterTurn(trx, afterCommit, agentId, task.title, usage.costUsd, errorType, message);
-      if (interrupted) {
-        const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify({ ...usage.tokens, durationMs }) });
-        await this.interruptRun(trx, afterCommit, runRow, { errorType: errorType ?? 'INTERRUPTED', reason: message ?? 'interrupted' });
+      const runUsage = { ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes };
+      // Cut short from outside, or a failure another attempt may cure: the policy decides.
+      const mayRetry = !ok && (ending?.status === 'INTERRUPTED' || (!ending && isRetryable(errorType!)));
+      if (mayRetry) {
+        const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify(runUsage) });
+        await this.interruptRun(trx, afterCommit, runRow, {
+          errorType: errorType!,
+          reason: message ?? 'interrupted',
+          runState: ending ? 'INTERRUPTED' : 'FAILED',
+        });
         return;
       }
       await updateRun(trx, run.runId, {
@@ -189,8 +205,10 @@ export class RunTracker {
         finishedAt: new Date(),
         reason: ok ? 'completed' : `${errorType}: ${message ?? ''}`,
         costUsd: usage.costUsd,
-        usage: JSON.stringify({ ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes }),
+        usage: JSON.stringify(runUsage),
       });
+      // A workflow's manager turn may not end its task (a plan starts the subtasks).
+      if (ok && (await this.hooks.managerTurnEnded(trx, afterCommit, task, run.runId, outcome.text ?? ''))) return;
       await updateTask(trx, run.taskId, {
         status,
         result: outcome.text ?? null,
@@ -198,24 +216,31 @@ export class RunTracker {
         errorMessage: message,
         progress: ok ? 1 : task.progress,
         finishedAt: new Date(),
+        retryAt: null,
       });
       await this.events.appendStatus(trx, afterCommit, run.taskId, run.runId, {
         from: task.status,
         to: status,
         reason: ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
       });
-      await this.communications.record(trx, {
-        sessionId: task.sessionId,
-        fromAgentId: agentId,
-        toAgentId: null,
-        taskId: task.id,
-        messageType: 'TASK_RESULT',
-        content: outcome.text ?? message ?? '',
-      });
+      await this.reportResult(trx, afterCommit, task, agentId, outcome.text ?? message ?? '');
     });
     this.active.delete(agentId);
     this.endings.delete(run.runId);
     await this.hooks.turnEnded(agentId);
+  }
+
+  /** The task's outcome, told to whoever gave it: the workflow's manager, or a person (null). */
+  private async reportResult(trx: Executor, afterCommit: AfterCommit, task: TaskRow, agentId: string | null, content: string): Promise<void> {
+    const workflow = await findWorkflowOfSubtask(trx, task);
+    await this.communications.record(trx, afterCommit, {
+      sessionId: task.sessionId,
+      fromAgentId: agentId,
+      toAgentId: workflow?.managerAgentId ?? null,
+      taskId: task.id,
+      messageType: 'TASK_RESULT',
+      content,
+    });
   }
 
   /** The agent is idle again: its status, its spend and its CLI session's running totals. */
@@ -273,8 +298,9 @@ export class RunTracker {
   }
 
   /**
-   * Ends a live run that was cut short. A cancelled one cancels its task; otherwise the task goes
-   * back to the queue (keeping its agent, whose session resumes) while attempts remain, else fails.
+   * Ends a live run that was cut short or failed. A cancelled one cancels its task; otherwise the
+   * task goes back to the queue (keeping its agent, whose session resumes) when the failure is
+   * retryable and attempts remain, after a backoff; else it fails with the reason.
    */
   async interruptRun(
     trx: Executor,
@@ -286,13 +312,15 @@ export class RunTracker {
       /** Cancel the task, or fail it without a retry (a limit), instead of requeueing it. */
       cancel?: boolean;
       fail?: boolean;
+      /** How the run itself is recorded (default INTERRUPTED; a failed turn is FAILED). */
+      runState?: 'INTERRUPTED' | 'FAILED';
       exitCode?: number | null;
       signal?: string | null;
       droppedBytes?: number;
     },
   ): Promise<void> {
     await updateRun(trx, run.id, {
-      state: why.cancel ? 'CANCELLED' : 'INTERRUPTED',
+      state: why.cancel ? 'CANCELLED' : (why.runState ?? 'INTERRUPTED'),
       finishedAt: new Date(),
       exitCode: why.exitCode ?? null,
       signal: why.signal ?? null,
@@ -301,19 +329,25 @@ export class RunTracker {
     });
     const task = await findTaskForUpdate(trx, run.taskId);
     if (!task || task.status !== 'RUNNING') return;
-    const retry = !why.cancel && !why.fail && task.attempts < task.maxAttempts;
+    const attemptsLeft = task.maxAttempts - task.attempts;
+    const retry = !why.cancel && !why.fail && attemptsLeft > 0 && isRetryable(why.errorType);
     const to: TaskStatus = why.cancel ? 'CANCELLED' : retry ? 'QUEUED' : 'FAILED';
+    const delayMs = retry ? retryDelayMs(why.errorType, task.attempts, this.deps.config.tasks.retry) : 0;
     await updateTask(trx, task.id, {
       status: to,
       errorType: why.errorType,
       errorMessage: why.reason,
       finishedAt: to === 'QUEUED' ? null : new Date(),
+      retryAt: delayMs > 0 ? new Date(Date.now() + delayMs) : null,
     });
-    await this.events.appendStatus(trx, afterCommit, task.id, run.id, {
-      from: 'RUNNING',
-      to,
-      reason: retry ? `${why.reason}; ${task.maxAttempts - task.attempts} attempt(s) left` : why.reason,
-    });
+    const next = delayMs > 0 ? `retrying in ${(delayMs / 1000).toFixed(1)} s` : 'retrying';
+    const reason = retry
+      ? `${why.reason}; ${next} (${attemptsLeft} attempt(s) left)`
+      : !why.cancel && !why.fail && attemptsLeft > 0
+        ? `${why.reason} (${why.errorType} is not retried)`
+        : why.reason;
+    await this.events.appendStatus(trx, afterCommit, task.id, run.id, { from: 'RUNNING', to, reason });
+    if (to !== 'QUEUED') await this.reportResult(trx, afterCommit, task, run.agentId, why.reason);
   }
 
   /** This turn's share of the session's running totals. */

@@ -43,7 +43,17 @@ export class TaskEventService {
     transition: { from: TaskStatus | null; to: TaskStatus; reason: string },
   ): Promise<TaskEventRow> {
     afterCommit(() => this.onStatus(taskId, transition.to));
+    this.taskChanged(afterCommit, taskId);
     return this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
+  }
+
+  /** Publishes the task as committed (status, progress, cost) on `taskUpdated`. */
+  taskChanged(afterCommit: AfterCommit, taskId: string): void {
+    afterCommit(() => {
+      void findTasksByIds(this.deps.db, [taskId])
+        .then(([task]) => task && this.deps.bus.publish('task', 'all', task))
+        .catch((error: unknown) => this.deps.log.warn({ err: error, taskId }, 'could not publish a task update'));
+    });
   }
 
   listAfter(taskId: string, afterSeq: number, limit: number): Promise<TaskEventRow[]> {

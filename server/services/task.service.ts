@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findAgentForUpdate, findAgentsByIds, findAgentsBySessionIds } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, findAgentsBySessionIds, findIdleAgentsOnNode } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
 import { findRunningRunForAgent, insertRun } from '../db/repositories/run.repository.js';
@@ -19,17 +19,19 @@ import {
   updateTask,
   type TaskFilter,
 } from '../db/repositories/task.repository.js';
-import { AGENT_ROLES, type AgentRow, type RunRow, type TaskRow, type TaskStatus } from '../db/types.js';
+import { AGENT_ROLES, type AgentRow, type RunRow, type TaskErrorType, type TaskRow, type TaskStatus } from '../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
 import type { AgentManager } from './agent-manager.js';
+import type { BudgetService } from './budget.service.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
 import type { RunTracker } from './run-tracker.js';
 import type { SessionService } from './session.service.js';
 import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
+import { instructionFor } from './task-instructions.js';
 import { parseInput } from './validation.js';
 
 const createTaskInput = z.object({
@@ -43,8 +45,19 @@ const createTaskInput = z.object({
   maxAttempts: z.number().int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(1),
   timeoutSeconds: z.number().int().min(1, 'must be at least 1').max(86_400, 'must be at most 86400').optional(),
   dependsOn: z.array(z.string()).max(100, 'at most 100 dependencies').default([]),
+  maxBudgetUsd: z.number().positive('must be positive').max(10_000, 'must be at most 10000').optional(),
 });
 export type CreateTaskInput = z.input<typeof createTaskInput>;
+
+/** A task to insert, already validated. */
+export type NewTaskFields = Omit<z.output<typeof createTaskInput>, 'description'> & { description: string };
+
+/** How a task that has not finished is ended from outside: cancelled, or failed (a spent budget). */
+export interface TaskStop {
+  status: 'CANCELLED' | 'FAILED';
+  errorType: TaskErrorType;
+  reason: string;
+}
 
 /** A task an agent has just taken: its new run and the prompt to send. */
 export interface ClaimedTask {
@@ -60,6 +73,8 @@ const CLAIM_RETRY_MS = 25;
 const WAITING_STATUSES = ['PENDING', 'QUEUED'] as const;
 
 export class TaskService {
+  private tick: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly sessions: SessionService,
@@ -68,6 +83,7 @@ export class TaskService {
     private readonly runs: RunTracker,
     private readonly lifecycle: AgentLifecycle,
     private readonly manager: AgentManager,
+    private readonly budgets: BudgetService,
   ) {}
 
   async createTask(input: CreateTaskInput): Promise<TaskRow> {
@@ -79,50 +95,58 @@ export class TaskService {
         throw new InvalidInputError('parentTaskId', 'the parent task belongs to another session');
       }
     }
-    const dependsOn = [...new Set(parsed.dependsOn)];
     const task = await inTransaction(this.deps.db, async (trx, afterCommit) => {
-      // Held until commit: a dependency cannot finish between this check and the insert, which
-      // would leave the new task waiting on an event that has already passed.
-      const dependencies = await findTasksForShare(trx, dependsOn);
-      for (const id of dependsOn) {
-        const dependency = dependencies.find((d) => d.id === id);
-        if (!dependency) throw new NotFoundError('Task', 'dependsOn', id);
-        if (dependency.sessionId !== session.id) throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} belongs to another session`);
-        // A new task only depends on existing ones, so no cycle can form; a dead end can.
-        if (dependency.status === 'FAILED' || dependency.status === 'CANCELLED') {
-          throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} is ${dependency.status}; retry it first`);
-        }
-      }
-      const waiting = dependencies.filter((d) => d.status !== 'SUCCEEDED');
-      if (parsed.agentId) await this.lockAssignableAgent(trx, parsed.agentId, session.id, parsed.requiredRole);
-      const created = await insertTask(trx, {
-        id: newId(),
-        sessionId: session.id,
-        parentTaskId: parsed.parentTaskId ?? null,
-        agentId: parsed.agentId ?? null,
-        title: parsed.title,
-        description: parsed.description,
-        status: waiting.length > 0 ? 'PENDING' : 'QUEUED',
-        priority: parsed.priority,
-        requiredRole: parsed.requiredRole ?? null,
-        maxAttempts: parsed.maxAttempts,
-        timeoutSeconds: parsed.timeoutSeconds ?? null,
-      });
-      await insertDependencies(trx, created.id, dependsOn);
-      await this.events.appendStatus(trx, afterCommit, created.id, null, {
-        from: null,
-        to: created.status,
-        reason:
-          created.status === 'PENDING'
-            ? `created; waiting for ${waiting.map((d) => JSON.stringify(d.title)).join(', ')}`
-            : parsed.agentId
-              ? 'created and assigned to an agent'
-              : 'created; waiting for an agent',
-      });
-      return created;
+      if (parsed.parentTaskId) await this.budgets.refuseIfSpent(trx, parsed.parentTaskId, 'parentTaskId');
+      return this.insertTaskIn(trx, afterCommit, parsed);
     });
     if (task.agentId) await this.dispatch(task.agentId);
     return this.getTask(task.id);
+  }
+
+  /**
+   * Inserts a validated task in the caller's transaction: dependencies checked under a share
+   * lock, the agent (if any) checked under lock, and the first status event.
+   */
+  async insertTaskIn(trx: Executor, afterCommit: AfterCommit, fields: NewTaskFields, reason?: string): Promise<TaskRow> {
+    const dependsOn = [...new Set(fields.dependsOn)];
+    // Held until commit: a dependency cannot finish between this check and the insert, which
+    // would leave the new task waiting on an event that has already passed.
+    const dependencies = await findTasksForShare(trx, dependsOn);
+    for (const id of dependsOn) {
+      const dependency = dependencies.find((d) => d.id === id);
+      if (!dependency) throw new NotFoundError('Task', 'dependsOn', id);
+      if (dependency.sessionId !== fields.sessionId) throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} belongs to another session`);
+      // A new task only depends on existing ones, so no cycle can form; a dead end can.
+      if (dependency.status === 'FAILED' || dependency.status === 'CANCELLED') {
+        throw new InvalidInputError('dependsOn', `task ${JSON.stringify(dependency.title)} is ${dependency.status}; retry it first`);
+      }
+    }
+    const waiting = dependencies.filter((d) => d.status !== 'SUCCEEDED');
+    if (fields.agentId) await this.lockAssignableAgent(trx, fields.agentId, fields.sessionId, fields.requiredRole);
+    const created = await insertTask(trx, {
+      id: newId(),
+      sessionId: fields.sessionId,
+      parentTaskId: fields.parentTaskId ?? null,
+      agentId: fields.agentId ?? null,
+      title: fields.title,
+      description: fields.description,
+      status: waiting.length > 0 ? 'PENDING' : 'QUEUED',
+      priority: fields.priority,
+      requiredRole: fields.requiredRole ?? null,
+      maxAttempts: fields.maxAttempts,
+      timeoutSeconds: fields.timeoutSeconds ?? null,
+      maxBudgetUsd: fields.maxBudgetUsd ?? null,
+    });
+    await insertDependencies(trx, created.id, dependsOn);
+    await this.events.appendStatus(trx, afterCommit, created.id, null, {
+      from: null,
+      to: created.status,
+      reason:
+        created.status === 'PENDING'
+          ? `${reason ?? 'created'}; waiting for ${waiting.map((d) => JSON.stringify(d.title)).join(', ')}`
+          : (reason ?? (fields.agentId ? 'created and assigned to an agent' : 'created; waiting for an agent')),
+    });
+    return created;
   }
 
   async assignTask(taskId: string, agentId: string): Promise<TaskRow> {
@@ -147,52 +171,81 @@ export class TaskService {
 
   /**
    * Cancels a waiting task at once, or stops a running one by the ladder (interrupt, SIGINT,
-   * SIGTERM, SIGKILL) and records how it ended.
+   * SIGTERM, SIGKILL) and records how it ended. Its unfinished subtasks are cancelled too.
    */
   async cancelTask(taskId: string, reason: string | undefined): Promise<TaskRow> {
     const why = reason?.trim() || 'cancelled by request';
     if (why.length > 1000) throw new InvalidInputError('reason', 'must be at most 1000 characters');
+    await this.stopTask(taskId, { status: 'CANCELLED', errorType: 'CANCELLED', reason: why });
+    return this.getTask(taskId);
+  }
+
+  /**
+   * Ends a task that has not finished, and every unfinished task under it: waiting ones at once,
+   * running ones through the supervisor (or, with no live process here, in the database).
+   */
+  async stopTask(taskId: string, stop: TaskStop): Promise<void> {
+    const verb = stop.status === 'CANCELLED' ? 'cancelled' : 'failed';
     const running = await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, taskId);
       // Named after cancelTask's argument, `id`.
       if (!task) throw new NotFoundError('Task', 'id', taskId);
       if (task.status === 'RUNNING') return task;
       if (!(WAITING_STATUSES as readonly string[]).includes(task.status)) {
-        throw new ConflictError('id', `Task is ${task.status}; only PENDING, QUEUED or RUNNING tasks can be cancelled.`);
+        throw new ConflictError('id', `Task is ${task.status}; only PENDING, QUEUED or RUNNING tasks can be ${verb}.`);
       }
-      await updateTask(trx, task.id, { status: 'CANCELLED', errorType: 'CANCELLED', errorMessage: why, finishedAt: new Date() });
-      await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'CANCELLED', reason: why });
+      await updateTask(trx, task.id, { status: stop.status, errorType: stop.errorType, errorMessage: stop.reason, finishedAt: new Date(), retryAt: null });
+      await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: stop.status, reason: stop.reason });
       return undefined;
     });
     if (running?.agentId) {
       const agentId = running.agentId;
       if (this.deps.supervisor.isRunning(agentId) && this.runs.activeRun(agentId)?.taskId === taskId) {
-        await this.manager.stopTurn(agentId, { kind: 'cancel', errorType: 'CANCELLED', reason: why });
+        await this.manager.stopTurn(agentId, { kind: stop.status === 'CANCELLED' ? 'cancel' : 'limit', errorType: stop.errorType, reason: stop.reason });
       } else {
         // No live process holds the run (another node, or a crash being settled): end it here.
         await this.deps.queue.run(agentId, () =>
           inTransaction(this.deps.db, async (trx, afterCommit) => {
             const run = await findRunningRunForAgent(trx, agentId);
-            if (run?.taskId === taskId) await this.runs.interruptRun(trx, afterCommit, run, { errorType: 'CANCELLED', reason: why, cancel: true });
+            if (run?.taskId === taskId) {
+              await this.runs.interruptRun(trx, afterCommit, run, {
+                errorType: stop.errorType,
+                reason: stop.reason,
+                cancel: stop.status === 'CANCELLED',
+                fail: stop.status === 'FAILED',
+              });
+            }
           }),
         );
       }
     }
-    await this.cancelSubtree(taskId, why);
-    return this.getTask(taskId);
+    await this.stopSubtree(taskId, stop);
   }
 
-  /** Cancelling a parent cancels every subtask under it that has not ended, the running ones by the ladder. */
-  private async cancelSubtree(parentId: string, why: string): Promise<void> {
+  /** Stops the task if it has not ended, and in any case everything under it that has not. */
+  async stopTree(taskId: string, stop: TaskStop): Promise<void> {
+    try {
+      await this.stopTask(taskId, stop);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      await this.stopSubtree(taskId, stop);
+    }
+  }
+
+  /** Every subtask under a stopped parent that has not ended is stopped the same way. */
+  private async stopSubtree(parentId: string, stop: TaskStop): Promise<void> {
     const [parent] = await findTasksByIds(this.deps.db, [parentId]);
-    const reason = `its parent task ${JSON.stringify(parent?.title ?? parentId)} was cancelled: ${why}`.slice(0, 1000);
+    const reason =
+      stop.errorType === 'CANCELLED'
+        ? `its parent task ${JSON.stringify(parent?.title ?? parentId)} was cancelled: ${stop.reason}`.slice(0, 1000)
+        : stop.reason;
     for (const child of await findUnfinishedChildren(this.deps.db, parentId)) {
       try {
-        await this.cancelTask(child.id, reason);
+        await this.stopTask(child.id, { ...stop, reason });
       } catch (error) {
-        // A subtask that ended meanwhile is not an error of the parent's cancel.
+        // A subtask that ended meanwhile is not an error of the parent's stop.
         if (!(error instanceof ConflictError)) throw error;
-        await this.cancelSubtree(child.id, reason);
+        await this.stopSubtree(child.id, { ...stop, reason });
       }
     }
   }
@@ -221,6 +274,7 @@ export class TaskService {
       errorType: null,
       errorMessage: null,
       finishedAt: null,
+      retryAt: null,
     });
     await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to, reason });
     for (const dependent of await findDependentsForUpdate(trx, task.id)) {
@@ -260,10 +314,40 @@ export class TaskService {
     });
   }
 
+  /**
+   * Every interval, the idle agents of this node look for work they were not woken for: a
+   * backoff that ended after a restart, a wake-up lost with a crash, a task queued on another node.
+   */
+  startScheduler(): void {
+    this.tick ??= setInterval(() => void this.sweep(), this.deps.config.tasks.schedulerIntervalMs);
+    this.tick.unref();
+  }
+
+  stopScheduler(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      for (const agent of await findIdleAgentsOnNode(this.deps.db, this.deps.config.nodeId)) {
+        if (!this.deps.queue.isBusy(agent.id)) void this.dispatch(agent.id);
+      }
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'scheduler sweep failed');
+    }
+  }
+
   /** Idle agents of this node that may take the task try to claim it. */
   private async wakeAgentsFor(taskId: string): Promise<void> {
     const [task] = await findTasksByIds(this.deps.db, [taskId]);
     if (!task || task.status !== 'QUEUED') return;
+    const wait = task.retryAt ? task.retryAt.getTime() - Date.now() : 0;
+    if (wait > 0) {
+      // Backing off: look again when the wait is over (the scheduler's tick covers a restart).
+      setTimeout(() => void this.wakeAgentsFor(taskId).catch((error: unknown) => this.deps.log.error({ err: error, taskId }, 'waking agents failed')), wait + 5).unref();
+      return;
+    }
     const candidates = task.agentId
       ? [task.agentId]
       : (await findAgentsBySessionIds(this.deps.db, [task.sessionId]))
@@ -360,17 +444,17 @@ export class TaskService {
         to: 'RUNNING',
         reason: `attempt ${attempt} of ${task.maxAttempts} started on agent ${locked.name}`,
       });
-      const prompt = taskPrompt(task, attempt);
-      await this.communications.record(trx, {
+      const instruction = await instructionFor(trx, task, attempt);
+      await this.communications.record(trx, afterCommit, {
         sessionId: task.sessionId,
-        fromAgentId: null,
+        fromAgentId: instruction.fromAgentId,
         toAgentId: agentId,
         taskId: task.id,
         messageType: 'TASK_ASSIGNMENT',
-        content: prompt,
+        content: instruction.prompt,
       });
       await this.lifecycle.transition(trx, afterCommit, agentId, 'BUSY', `running task ${JSON.stringify(task.title.slice(0, 80))}`);
-      return { task: running, run, prompt };
+      return { task: running, run, prompt: instruction.prompt };
     });
   }
 
@@ -392,14 +476,4 @@ export class TaskService {
     }
     return agent;
   }
-}
-
-/**
- * What the agent is asked to do: the title, then the description when there is one. A retry
- * says why the previous attempt ended, since the agent's resumed session has seen it.
- */
-export function taskPrompt(task: Pick<TaskRow, 'title' | 'description' | 'errorMessage'>, attempt = 1): string {
-  const body = task.description ? `${task.title}\n\n${task.description}` : task.title;
-  if (attempt <= 1) return body;
-  return `(Attempt ${attempt}: the previous attempt was cut short${task.errorMessage ? ` (${task.errorMessage})` : ''}. Continue the task.)\n\n${body}`;
 }

@@ -290,6 +290,11 @@ function turnOutcome(line: Json, lastApiError: string | undefined): TurnOutcome 
 const AUTHENTICATION_HINT =
   "Give the server credentials for its agents: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN or CLAUDE_CODE_OAUTH_TOKEN) in its environment, or run `claude /login` as the server's user, then send the task again.";
 
+/** Assistant `error` values that a person must fix on the account or credentials. */
+const ACCOUNT_ERRORS = new Set(['authentication_failed', 'oauth_org_not_allowed', 'account_on_hold', 'verification_required', 'billing_error', 'cloud_credential_error']);
+/** Assistant `error` values for a request the API will not accept as it is. */
+const REJECTED_REQUEST_ERRORS = new Set(['invalid_request', 'model_not_found']);
+
 function classifyFailure(line: Json, lastApiError: string | undefined, text: string | undefined): TaskErrorType {
   switch (line.subtype) {
     case 'error_max_turns':
@@ -302,11 +307,18 @@ function classifyFailure(line: Json, lastApiError: string | undefined, text: str
       return reason.startsWith('aborted') ? 'INTERRUPTED' : 'EXECUTION_ERROR';
     }
     case 'success': {
+      const status = typeof line.api_error_status === 'number' ? line.api_error_status : undefined;
       const authFailed =
-        lastApiError === 'authentication_failed' ||
-        line.api_error_status === 401 ||
+        ACCOUNT_ERRORS.has(lastApiError ?? '') ||
+        status === 401 ||
+        status === 403 ||
         /not logged in|invalid api key|\/login/i.test(text ?? '');
-      return authFailed ? 'AUTHENTICATION_FAILED' : 'API_ERROR';
+      if (authFailed) return 'AUTHENTICATION_FAILED';
+      // The API refused the request itself: sending it again gets the same answer.
+      const rejected =
+        REJECTED_REQUEST_ERRORS.has(lastApiError ?? '') ||
+        (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429);
+      return rejected ? 'INVALID_REQUEST' : 'API_ERROR';
     }
     default:
       return 'UNKNOWN';

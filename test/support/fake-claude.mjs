@@ -23,6 +23,10 @@
 //   STDERR_NOISE  ~80 KB on stderr          PLAN  fenced ```json plan block
 //   NO_INTERRUPT  the turn ignores interrupt requests; SIGINT still ends it (result, then exit 0)
 //   GATED  fails as FAIL_API until the file named by FAKE_CLAUDE_GATE exists
+//   FAIL_400  the API rejects the request (400 invalid_request_error): no retries, as the real CLI
+//   ```fake-plan ... ```  fenced blocks in a prompt are answers the process gives, one per turn
+//          and in order from that turn on, as a ```json block (a manager's scripted plans, valid
+//          or not); kept in memory, so a new process starts with none
 //   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
 //          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
 //   DEAF   the turn ignores interrupt requests and SIGINT but keeps working (a runaway turn)
@@ -249,6 +253,8 @@ let totalCostUsd = 0;
 let resultIndex = 0;
 let lastResultIsError = false;
 let idCounter = 0;
+/** Answers scripted by ```fake-plan blocks, given one per turn in order. */
+const scriptedAnswers = [];
 
 function modelUsageEntry(u) {
   return {
@@ -606,7 +612,7 @@ function parseScenario(text) {
     malformed: has('MALFORMED'), stderrNoise: has('STDERR_NOISE'), plan: has('PLAN'), stream: streamScenario(text),
     bigLine: has('BIGLINE') ? num('BIGLINE', 10 * 1024 * 1024) : 0,
     memoryHog: has('MEMORY_HOG') ? num('MEMORY_HOG', 200) : 0, deaf: has('DEAF'),
-    noInterrupt: has('NO_INTERRUPT'), gated: has('GATED'),
+    noInterrupt: has('NO_INTERRUPT'), gated: has('GATED'), fail400: has('FAIL_400'),
   };
 }
 
@@ -616,7 +622,7 @@ function streamScenario(text) {
   return { perSecond: Math.max(1, Number(m[1] ?? 20)), seconds: Number(m[2] ?? 10) };
 }
 
-const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN|NO_INTERRUPT|GATED)\b/g;
+const KEYWORDS_RE = /\b(?:(?:SLEEP|FLOOD|BIGLINE|MEMORY_HOG)(?:\s+\d+)?|STREAM(?:\s+\d+){0,2}|USE_TOOL|THINK|FAIL_API|MAX_TURNS|DENIED|HANG|DEAF|CRASH|IGNORE_SIGTERM|GRANDCHILD|MALFORMED|STDERR_NOISE|PLAN|NO_INTERRUPT|GATED|FAIL_400)\b/g;
 
 function planText(prompt) {
   // Keywords are dropped so that workers given these instructions do not re-trigger scenarios.
@@ -714,6 +720,8 @@ async function runTurn(input) {
   t.startTotals = { in: cumulative.inputTokens, out: cumulative.outputTokens, cacheRead: cumulative.cacheReadInputTokens, cacheWrite: cumulative.cacheCreationInputTokens };
   current = t;
   const sc = parseScenario(t.prompt);
+  for (const m of t.prompt.matchAll(/```fake-plan\n([\s\S]*?)```/g)) scriptedAnswers.push(m[1]);
+  const scripted = scriptedAnswers.shift();
   if (sc.noInterrupt) t.ignoresInterrupt = true; // a stuck turn that only SIGINT ends
   // GATED fails like FAIL_API until the file named by FAKE_CLAUDE_GATE exists: a fault that a retry cures.
   if (sc.gated && !(env.FAKE_CLAUDE_GATE && existsSync(env.FAKE_CLAUDE_GATE))) sc.failApi = true;
@@ -756,6 +764,12 @@ async function runTurn(input) {
     }
     if (sc.crash) {
       await modelCallCrash(t);
+      return;
+    }
+    if (sc.fail400) {
+      const text = 'API Error: 400 {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 215311 tokens > 200000 maximum"}}';
+      await out(t, syntheticAssistant(text, 'invalid_request', { request_id: `req_fake_err_${++idCounter}`, is_api_error_message: true, api_error_status: 400, api_error_type: 'invalid_request_error' }));
+      writeResult(t, { subtype: 'success', isError: true, stopReason: 'stop_sequence', terminalReason: 'api_error', result: text, apiErrorStatus: 400, apiErrorType: 'invalid_request_error', zeroApi: true, zeroUsage: true, numTurns: 1 });
       return;
     }
     if (sc.failApi) {
@@ -807,7 +821,8 @@ async function runTurn(input) {
         blocks.push({ type: 'text', text: finalText, flood: true });
       }
     } else {
-      finalText = sc.plan ? planText(t.prompt)
+      finalText = scripted !== undefined ? 'Here is the plan.\n\n```json\n' + scripted + '```'
+        : sc.plan ? planText(t.prompt)
         : rounds.at(-1) === 'echo' ? 'The command printed hello-from-tool. Done.'
           : rounds.at(-1) === 'denied' ? 'The command needed approval and was not run. Done.'
             : rounds.at(-1) === 'grandchild' ? 'Started two background processes. Done.'

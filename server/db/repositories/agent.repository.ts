@@ -51,3 +51,8 @@ export async function updateAgent(db: Executor, id: string, patch: AgentUpdate):
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The idle agents this node supervises. */
+export async function findIdleAgentsOnNode(db: Executor, nodeId: string): Promise<AgentRow[]> {
+  return db.selectFrom('agents').selectAll().where('nodeId', '=', nodeId).where('status', '=', 'IDLE').orderBy('id').execute();
+}

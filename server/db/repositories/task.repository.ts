@@ -45,6 +45,7 @@ function claimableBy(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'r
   return db
     .selectFrom('tasks')
     .where('status', '=', 'QUEUED')
+    .where((eb) => eb.or([eb('retryAt', 'is', null), eb('retryAt', '<=', sql<Date>`now()`)]))
     .where((eb) =>
       eb.or([
         eb('agentId', '=', agent.id),
@@ -171,4 +172,32 @@ export async function sumCostBySession(db: Executor, sessionIds: readonly string
     .execute();
   const byId = new Map(rows.map((row) => [row.sessionId, Number(row.costUsd)]));
   return sessionIds.map((id) => byId.get(id) ?? 0);
+}
+
+/** The task and its ancestors that set a budget, nearest first. */
+export async function findBudgetedAncestors(db: Executor, taskId: string): Promise<{ id: string; title: string; maxBudgetUsd: number; status: TaskStatus }[]> {
+  const { rows } = await sql<{ id: string; title: string; maxBudgetUsd: number; status: TaskStatus }>`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_task_id, title, max_budget_usd, status, 0 AS depth FROM tasks WHERE id = ${taskId}
+      UNION ALL
+      SELECT t.id, t.parent_task_id, t.title, t.max_budget_usd, t.status, up.depth + 1
+      FROM tasks t JOIN up ON t.id = up.parent_task_id
+      WHERE up.depth < 100
+    )
+    SELECT id, title, max_budget_usd AS "maxBudgetUsd", status FROM up
+    WHERE max_budget_usd IS NOT NULL ORDER BY depth`.execute(db);
+  return rows;
+}
+
+/** What a task and every task under it have cost so far. */
+export async function sumSubtreeCost(db: Executor, taskId: string): Promise<number> {
+  const { rows } = await sql<{ costUsd: number | string | null }>`
+    WITH RECURSIVE down AS (
+      SELECT id, cost_usd, 0 AS depth FROM tasks WHERE id = ${taskId}
+      UNION ALL
+      SELECT t.id, t.cost_usd, down.depth + 1 FROM tasks t JOIN down ON t.parent_task_id = down.id
+      WHERE down.depth < 100
+    )
+    SELECT sum(cost_usd) AS "costUsd" FROM down`.execute(db);
+  return Number(rows[0]?.costUsd ?? 0);
 }

@@ -1,6 +1,7 @@
 import type { AgentEventRow } from '../../db/types.js';
 import type { AgentStatusChange } from '../../realtime/event-bus.js';
 import { builder } from '../builder.js';
+import { filtered } from '../filtered.js';
 import { parseOptionalGlobalId } from '../global-id.js';
 import { Agent } from './agent.js';
 import { AgentStatusEnum } from './enums.js';
@@ -42,11 +43,3 @@ builder.subscriptionField('agentStatusUpdated', (t) =>
     resolve: (change: AgentStatusChange) => change.event,
   }),
 );
-
-async function* filtered<T>(source: AsyncIterableIterator<T> & { close(): void }, keep: (value: T) => boolean) {
-  try {
-    for await (const value of source) if (keep(value)) yield value;
-  } finally {
-    source.close();
-  }
-}

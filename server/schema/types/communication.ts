@@ -1,5 +1,6 @@
 import type { CommunicationRow } from '../../db/types.js';
 import { builder } from '../builder.js';
+import { filtered } from '../filtered.js';
 import { parseOptionalGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
 import { Agent } from './agent.js';
@@ -46,5 +47,24 @@ builder.queryField('communications', (t) =>
         ctx.services.communications.list({ ...ids, messageType: filter?.messageType ?? undefined }, page),
       );
     },
+  }),
+);
+
+builder.subscriptionField('agentCommunication', (t) =>
+  t.field({
+    type: Communication,
+    description: 'Every message as it is recorded (instructions, results, plans, people\'s messages), optionally for one session, agent (either end) or task.',
+    args: { sessionId: t.arg.id(), agentId: t.arg.id(), taskId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
+      const agentId = parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId');
+      const taskId = parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId');
+      return filtered(ctx.services.bus.subscribe('communication', 'all'), (message) =>
+        (!sessionId || message.sessionId === sessionId) &&
+        (!agentId || message.fromAgentId === agentId || message.toAgentId === agentId) &&
+        (!taskId || message.taskId === taskId),
+      );
+    },
+    resolve: (message: CommunicationRow) => message,
   }),
 );

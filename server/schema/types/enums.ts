@@ -9,6 +9,7 @@ import {
   TASK_ERROR_TYPES,
   TASK_EVENT_KINDS,
   TASK_STATUSES,
+  WORKFLOW_PHASES,
 } from '../../db/types.js';
 import { builder } from '../builder.js';
 
@@ -22,3 +23,4 @@ export const CommunicationTypeEnum = builder.enumType('CommunicationType', { val
 export const PermissionModeEnum = builder.enumType('PermissionMode', { values: PERMISSION_MODES });
 export const IncidentTypeEnum = builder.enumType('IncidentType', { values: INCIDENT_TYPES });
 export const IncidentSeverityEnum = builder.enumType('IncidentSeverity', { values: INCIDENT_SEVERITIES });
+export const WorkflowPhaseEnum = builder.enumType('WorkflowPhase', { values: WORKFLOW_PHASES });

@@ -1,6 +1,7 @@
 import type { TaskRow } from '../../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
+import { filtered } from '../filtered.js';
 import { parseGlobalId, parseOptionalGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
 import { Agent } from './agent.js';
@@ -55,11 +56,28 @@ export const Task = builder.loadableNode('Task', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    retryAt: t.expose('retryAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'A QUEUED task backing off after a retryable failure is not started before this.',
+    }),
+    maxBudgetUsd: t.exposeFloat('maxBudgetUsd', {
+      nullable: true,
+      description: 'Spend allowed for this task and every task under it; reaching it stops them with BUDGET_EXCEEDED.',
+    }),
   }),
 });
 
 builder.objectField(Task, 'parentTask', (t) =>
   t.field({ type: Task, nullable: true, resolve: (task) => task.parentTaskId }),
+);
+
+builder.objectField(Task, 'subtasks', (t) =>
+  t.field({
+    type: [Task],
+    description: 'The tasks created under this one (a workflow\'s plan), oldest first.',
+    resolve: (task, _args, ctx) => ctx.services.tasks.listTasks({ parentTaskId: task.id }, { limit: 1000, inverted: false }),
+  }),
 );
 
 builder.objectField(Task, 'dependsOn', (t) =>
@@ -119,6 +137,7 @@ const CreateTaskInput = builder.inputType('CreateTaskInput', {
     maxAttempts: t.int({ description: 'Attempts allowed when a run is cut short (1 to 10, default 1).' }),
     timeoutSeconds: t.int(),
     dependsOn: t.idList({ description: 'Tasks of the same session that must succeed first; the task is PENDING until then.' }),
+    maxBudgetUsd: t.float({ description: 'Spend allowed for this task and every task under it (USD).' }),
   }),
 });
 
@@ -146,6 +165,7 @@ builder.mutationFields((t) => ({
         maxAttempts: input.maxAttempts ?? undefined,
         timeoutSeconds: input.timeoutSeconds ?? undefined,
         dependsOn: (input.dependsOn ?? []).map((id) => parseGlobalId(String(id), 'Task', 'dependsOn')),
+        maxBudgetUsd: input.maxBudgetUsd ?? undefined,
       }),
   }),
   assignTask: t.field({
@@ -188,3 +208,22 @@ builder.mutationFields((t) => ({
       ctx.services.tasks.cancelTask(parseGlobalId(String(args.id), 'Task', 'id'), args.reason ?? undefined),
   }),
 }));
+
+builder.subscriptionField('taskUpdated', (t) =>
+  t.field({
+    type: Task,
+    description: 'A task after each committed change of status or progress, optionally for one session, task or parent.',
+    args: { sessionId: t.arg.id(), taskId: t.arg.id(), parentTaskId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
+      const taskId = parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId');
+      const parentTaskId = parseOptionalGlobalId(args.parentTaskId?.toString(), 'Task', 'parentTaskId');
+      return filtered(ctx.services.bus.subscribe('task', 'all'), (task) =>
+        (!sessionId || task.sessionId === sessionId) &&
+        (!taskId || task.id === taskId) &&
+        (!parentTaskId || task.parentTaskId === parentTaskId),
+      );
+    },
+    resolve: (task: TaskRow) => task,
+  }),
+);
