@@ -25,12 +25,19 @@ export class BudgetService {
     }
   }
 
+  /** Why nothing may start under this task: its budget, or an ancestor's, is spent. */
+  async spentAbove(trx: Executor, taskId: string): Promise<string | undefined> {
+    for (const budgeted of await findBudgetedAncestors(trx, taskId)) {
+      const spent = await sumSubtreeCost(trx, budgeted.id);
+      if (spent >= budgeted.maxBudgetUsd) return spentReason(budgeted, spent);
+    }
+    return undefined;
+  }
+
   /** Refuses new work under a task whose budget (or an ancestor's) is spent. */
   async refuseIfSpent(trx: Executor, parentTaskId: string, field: string): Promise<void> {
-    for (const budgeted of await findBudgetedAncestors(trx, parentTaskId)) {
-      const spent = await sumSubtreeCost(trx, budgeted.id);
-      if (spent >= budgeted.maxBudgetUsd) throw new ConflictError(field, spentReason(budgeted, spent));
-    }
+    const reason = await this.spentAbove(trx, parentTaskId);
+    if (reason) throw new ConflictError(field, reason);
   }
 }
 

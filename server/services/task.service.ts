@@ -239,7 +239,11 @@ export class TaskService {
       stop.errorType === 'CANCELLED'
         ? `its parent task ${JSON.stringify(parent?.title ?? parentId)} was cancelled: ${stop.reason}`.slice(0, 1000)
         : stop.reason;
-    for (const child of await findUnfinishedChildren(this.deps.db, parentId)) {
+    // Waiting subtasks first: a running one that ends would otherwise fail its dependents
+    // (DEPENDENCY_FAILED) before they are reached here.
+    const children = await findUnfinishedChildren(this.deps.db, parentId);
+    children.sort((x, y) => Number(x.status === 'RUNNING') - Number(y.status === 'RUNNING'));
+    for (const child of children) {
       try {
         await this.stopTask(child.id, { ...stop, reason });
       } catch (error) {
@@ -417,6 +421,14 @@ export class TaskService {
         // briefly, e.g. to number an event or to depend on it): look again shortly.
         const retry = setTimeout(() => void this.dispatch(agentId), CLAIM_RETRY_MS);
         retry.unref();
+        return undefined;
+      }
+      // The budget check after a run ended may not have reached this task yet.
+      const spent = task.parentTaskId ? await this.budgets.spentAbove(trx, task.parentTaskId) : undefined;
+      if (spent) {
+        await updateTask(trx, task.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', errorMessage: spent, finishedAt: new Date() });
+        await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'FAILED', reason: spent });
+        afterCommit(() => void this.dispatch(agentId));
         return undefined;
       }
       const attempt = task.attempts + 1;

@@ -719,7 +719,8 @@ async function runTurn(input) {
   const t = new Turn(input);
   t.startTotals = { in: cumulative.inputTokens, out: cumulative.outputTokens, cacheRead: cumulative.cacheReadInputTokens, cacheWrite: cumulative.cacheCreationInputTokens };
   current = t;
-  const sc = parseScenario(t.prompt);
+  // Keywords inside scripted answers are for the workers they instruct, not for this turn.
+  const sc = parseScenario(t.prompt.replace(/```fake-plan\n[\s\S]*?```/g, ''));
   for (const m of t.prompt.matchAll(/```fake-plan\n([\s\S]*?)```/g)) scriptedAnswers.push(m[1]);
   const scripted = scriptedAnswers.shift();
   if (sc.noInterrupt) t.ignoresInterrupt = true; // a stuck turn that only SIGINT ends

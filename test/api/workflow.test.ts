@@ -1,0 +1,169 @@
+/**
+ * startWorkflow end to end with the fake agent: the manager plans (scripted with ```fake-plan
+ * blocks), workers are created on demand and run the subtasks in parallel where the DAG allows,
+ * every instruction and result is a communication, and the manager's final answer is the root's
+ * result. Also: a malformed plan is corrected once and fails the second time; cancelling the
+ * root cancels its subtasks; a restart of the server in the middle loses nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, waitForTaskEnd } from '../support/fixtures.js';
+import { collect, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
+
+const START = `mutation($input: StartWorkflowInput!) { startWorkflow(input: $input) {
+  __typename ... on StartWorkflowSuccess { task { id status workflow { phase manager { id role } } } }
+  ... on Error { code message } ... on InvalidInputError { field } } }`;
+
+const WORKFLOW = `query($id: ID!) { task(id: $id) { ... on Task { id status result progress error { type message }
+  workflow { phase rejectedPlans planErrors plan maxWorkers manager { id name role } }
+  subtasks { id title status attempts result agent { id name role } startedAt finishedAt dependsOn { id } } } } }`;
+
+const COMMUNICATIONS = `query($s: ID!) { communications(filter: { sessionId: $s }, first: 100) { edges { node {
+  id messageType content fromAgent { id role } toAgent { id role } task { id title } } } } }`;
+
+const PLAN_ABC = JSON.stringify({
+  plan: {
+    summary: 'Two parts in parallel, then one that builds on the first.',
+    subtasks: [
+      { key: 'a', title: 'Part A', instructions: 'SLEEP 900 Write part A.', role: 'WORKER', dependsOn: [] },
+      { key: 'b', title: 'Part B', instructions: 'SLEEP 900 Write part B.', role: 'WORKER', dependsOn: [] },
+      { key: 'c', title: 'Part C', instructions: 'Build on part A.', role: 'WORKER', dependsOn: ['a'] },
+    ],
+  },
+});
+const PLAN_ONE = JSON.stringify({ plan: { summary: 'one step', subtasks: [{ key: 'only', title: 'The only part', instructions: 'Do it.', dependsOn: [] }] } });
+const BAD_PLAN = '{"plan": {"subtasks": [{"key": "x", "title": "", "dependsOn": ["nope"]}]}}';
+
+const scripted = (...answers: string[]) => answers.map((a) => '```fake-plan\n' + a + '\n```').join('\n\n');
+
+describe('startWorkflow: a manager plans, workers do the parts, the manager answers', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      agentEnvironment: { ANTHROPIC_API_KEY: 'k' },
+      environment: { CLAUDE_MAX_AGENTS: '30', SCHEDULER_INTERVAL_MS: '200' },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  async function workflow(id: string) {
+    return (await t.ok(WORKFLOW, { id })).task;
+  }
+
+  it('runs a three-part plan: parallel parts overlap, the dependency order holds, every message is stored in order', async () => {
+    const sessionId = await createSession(t, 'workflow-abc');
+    const ws = t.wsClient();
+    const communications = collect(ws, `subscription($s: ID!) { agentCommunication(sessionId: $s) { id messageType } }`, { s: sessionId });
+    const started = await t.ok(START, { input: { sessionId, title: 'Write the report', description: `Write a report in three parts.\n\n${scripted(PLAN_ABC)}`, maxWorkers: 2 } });
+    expect(started.startWorkflow).toMatchObject({ __typename: 'StartWorkflowSuccess', task: { workflow: { phase: 'PLANNING', manager: { role: 'MANAGER' } } } });
+    const rootId = started.startWorkflow.task.id;
+    const updates = collect(ws, `subscription($id: ID!) { taskUpdated(taskId: $id) { status progress } }`, { id: rootId });
+
+    const root = await waitForTaskEnd(t, rootId, 60_000);
+    expect(root.status).toBe('SUCCEEDED');
+    const done = await workflow(rootId);
+    expect(done.progress).toBe(1);
+    expect(done.workflow).toMatchObject({ phase: 'DONE', rejectedPlans: 0, planErrors: [], maxWorkers: 2 });
+    expect(done.workflow.plan.subtasks.map((s: any) => s.key)).toEqual(['a', 'b', 'c']);
+    // The final answer is the manager's synthesis turn, which was given every part's result.
+    expect(done.result).toMatch(/Every subtask of "Write the report" has ended/);
+    expect(done.result).toMatch(/Part A — SUCCEEDED[\s\S]*Part B — SUCCEEDED[\s\S]*Part C — SUCCEEDED/);
+
+    const [a, b, c] = ['Part A', 'Part B', 'Part C'].map((title) => done.subtasks.find((s: any) => s.title === title));
+    for (const part of [a, b, c]) expect(part).toMatchObject({ status: 'SUCCEEDED', attempts: 1, agent: { role: 'WORKER' } });
+    // Workers were created on demand: two, as many as allowed.
+    expect(new Set(done.subtasks.map((s: any) => s.agent.id)).size).toBe(2);
+    const overlap = Math.min(Date.parse(a.finishedAt), Date.parse(b.finishedAt)) - Math.max(Date.parse(a.startedAt), Date.parse(b.startedAt));
+    expect(overlap).toBeGreaterThan(300);
+    expect(c.dependsOn).toEqual([{ id: a.id }]);
+    expect(Date.parse(c.startedAt)).toBeGreaterThanOrEqual(Date.parse(a.finishedAt));
+    // The worker of part C was given part A's result.
+    expect(c.result).toMatch(/Results of the subtasks this one depends on[\s\S]*### Part A/);
+
+    const { communications: stored } = await t.ok(COMMUNICATIONS, { s: sessionId });
+    const rows = stored.edges.map((e: any) => e.node);
+    const manager = done.workflow.manager.id;
+    const line = (r: any) => `${r.messageType} ${r.fromAgent?.role ?? 'system'}->${r.toAgent?.role ?? 'system'} ${r.task.title}`;
+    expect(rows.slice(0, 2).map(line)).toEqual(['TASK_ASSIGNMENT system->MANAGER Write the report', 'PLAN MANAGER->system Write the report']);
+    expect(rows.slice(-2).map(line)).toEqual(['TASK_ASSIGNMENT system->MANAGER Write the report', 'TASK_RESULT MANAGER->system Write the report']);
+    const middle = rows.slice(2, -2);
+    expect(middle).toHaveLength(6);
+    for (const part of [a, b, c]) {
+      const mine = middle.filter((r: any) => r.task.id === part.id);
+      expect(mine.map(line)).toEqual([`TASK_ASSIGNMENT MANAGER->WORKER ${part.title}`, `TASK_RESULT WORKER->MANAGER ${part.title}`]);
+      expect(mine[0].fromAgent.id).toBe(manager);
+      expect(mine[1].toAgent.id).toBe(manager);
+    }
+    const index = (task: any, type: string) => middle.findIndex((r: any) => r.task.id === task.id && r.messageType === type);
+    expect(index(c, 'TASK_ASSIGNMENT')).toBeGreaterThan(index(a, 'TASK_RESULT'));
+    expect(rows[0].content).toMatch(/## How to answer[\s\S]*"plan"/);
+
+    // The same messages were published live on agentCommunication, and taskUpdated carried progress.
+    await waitFor(async () => (communications.values.length >= rows.length ? true : undefined));
+    expect(communications.values.map((v: any) => v.agentCommunication.id).sort()).toEqual(rows.map((r: any) => r.id).sort());
+    await waitFor(async () => (updates.values.at(-1)?.taskUpdated.status === 'SUCCEEDED' ? true : undefined));
+    const progress = updates.values.map((v: any) => v.taskUpdated.progress);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    expect(progress).toEqual(expect.arrayContaining([0.25, 0.5, 0.75, 1]));
+    communications.unsubscribe();
+    updates.unsubscribe();
+  });
+
+  it('sends a malformed plan back once with the errors, and uses the corrected one', async () => {
+    const sessionId = await createSession(t, 'workflow-corrected');
+    const started = await t.ok(START, { input: { sessionId, description: `Do one thing.\n\n${scripted(BAD_PLAN, PLAN_ONE)}` } });
+    const rootId = started.startWorkflow.task.id;
+    const root = await waitForTaskEnd(t, rootId, 60_000);
+    expect(root.status).toBe('SUCCEEDED');
+    const done = await workflow(rootId);
+    expect(done.workflow.rejectedPlans).toBe(1);
+    expect(done.subtasks.map((s: any) => [s.title, s.status])).toEqual([['The only part', 'SUCCEEDED']]);
+    const reasons = root.events.filter((e: any) => e.kind === 'STATUS').map((e: any) => e.payload.reason);
+    expect(reasons).toContainEqual(expect.stringMatching(/^the plan was invalid; the manager is asked to correct it: .*title: must not be empty/));
+    const { communications: stored } = await t.ok(COMMUNICATIONS, { s: sessionId });
+    const correction = stored.edges.map((e: any) => e.node).filter((r: any) => r.messageType === 'TASK_ASSIGNMENT' && r.toAgent.role === 'MANAGER')[1];
+    expect(correction.content).toMatch(/^Your plan could not be used:\n\n- plan\.subtasks\.0\.title: must not be empty\n- plan\.subtasks\.0\.instructions: /);
+  });
+
+  it('fails the workflow with INVALID_PLAN when the second plan is malformed too', async () => {
+    const sessionId = await createSession(t, 'workflow-invalid');
+    const started = await t.ok(START, { input: { sessionId, description: `Do one thing.\n\n${scripted(BAD_PLAN, 'not json at all')}` } });
+    const root = await waitForTaskEnd(t, started.startWorkflow.task.id, 60_000);
+    expect(root.status).toBe('FAILED');
+    expect(root.error.type).toBe('INVALID_PLAN');
+    expect(root.error.message).toMatch(/^the manager's plan was invalid twice: the JSON block does not parse/);
+    const done = await workflow(root.id);
+    expect(done.subtasks).toEqual([]);
+    expect(done.workflow).toMatchObject({ phase: 'DONE', rejectedPlans: 2 });
+  });
+
+  it('cancelling the root cancels the running and waiting subtasks', async () => {
+    const sessionId = await createSession(t, 'workflow-cancel');
+    const plan = JSON.stringify({ plan: { summary: 's', subtasks: [
+      { key: 'long', title: 'Long part', instructions: 'SLEEP 30000 take a while', dependsOn: [] },
+      { key: 'after', title: 'After part', instructions: 'then this', dependsOn: ['long'] },
+    ] } });
+    const started = await t.ok(START, { input: { sessionId, description: `Two parts.\n\n${scripted(plan)}`, maxWorkers: 1 } });
+    const rootId = started.startWorkflow.task.id;
+    await waitFor(async () => ((await workflow(rootId)).subtasks.find((s: any) => s.title === 'Long part')?.status === 'RUNNING' ? true : undefined), 30_000);
+    await t.ok(`mutation($id: ID!) { cancelTask(id: $id, reason: "not needed") { __typename } }`, { id: rootId });
+    const done = await workflow(rootId);
+    expect(done.status).toBe('CANCELLED');
+    for (const subtask of done.subtasks) expect(subtask.status).toBe('CANCELLED');
+    expect(done.workflow.phase).toBe('DONE');
+  });
+
+  it('refuses a workflow for an unknown session, a worker as manager, and an empty description', async () => {
+    const sessionId = await createSession(t, 'workflow-bad');
+    const missing = Buffer.from('Session:00000000-0000-7000-8000-000000000000').toString('base64');
+    expect((await t.ok(START, { input: { sessionId: missing, description: 'x' } })).startWorkflow).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.ok(START, { input: { sessionId, description: '   ' } })).startWorkflow).toMatchObject({ __typename: 'InvalidInputError', field: 'description' });
+    const worker = await t.ok(`mutation($s: ID!) { createAgent(input: { sessionId: $s, name: "w", role: WORKER }) { ... on CreateAgentSuccess { agent { id } } } }`, { s: sessionId });
+    const asManager = await t.ok(START, { input: { sessionId, description: 'x', managerAgentId: worker.createAgent.agent.id } });
+    expect(asManager.startWorkflow).toMatchObject({ __typename: 'InvalidInputError', field: 'managerAgentId' });
+    const { tasks } = await t.ok(`query($s: ID!) { tasks(filter: { sessionId: $s }) { edges { node { id } } } }`, { s: sessionId });
+    expect(tasks.edges).toEqual([]);
+  });
+});
