@@ -9,6 +9,8 @@
  *   SLOW         the text streams in many small deltas over about 5 s (cancellation tests)
  *   FAIL_500     HTTP 500 api_error
  *   FAIL_401     HTTP 401 authentication_error
+ *   ```fake-plan  a fenced block of that name: the answer is its content as a ```json block (a
+ *                manager's plan for a workflow)
  *   (default)    "Hello! You said: <prompt>"
  */
 import { createServer } from 'node:http';
@@ -197,8 +199,10 @@ export async function startMockMessagesApi(options: MockMessagesApiOptions = {})
       return { blocks, stopReason: 'tool_use', inputTokens: USAGE.inputTool, outputTokens: USAGE.outputTool, slow };
     }
 
+    const plan = /```fake-plan\n([\s\S]*?)```/.exec(prompt)?.[1];
     let text: string;
-    if (toolResult !== undefined) text = `The command printed ${toolResult}. Done.`;
+    if (plan !== undefined) text = 'Here is the plan.\n\n```json\n' + plan + '```';
+    else if (toolResult !== undefined) text = `The command printed ${toolResult}. Done.`;
     else if (slow) text = SLOW_TEXT;
     else text = `Hello! You said: ${prompt.slice(0, 200)}`;
     blocks.push({ type: 'text', text });
