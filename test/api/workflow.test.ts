@@ -5,9 +5,13 @@
  * result. Also: a malformed plan is corrected once and fails the second time; cancelling the
  * root cancels its subtasks; a restart of the server in the middle loses nothing.
  */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, waitForTaskEnd } from '../support/fixtures.js';
 import { collect, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
+import { createDurableTestDatabase } from '../support/test-database.js';
 
 const START = `mutation($input: StartWorkflowInput!) { startWorkflow(input: $input) {
   __typename ... on StartWorkflowSuccess { task { id status workflow { phase manager { id role } } } }
@@ -32,6 +36,15 @@ const PLAN_ABC = JSON.stringify({
 });
 const PLAN_ONE = JSON.stringify({ plan: { summary: 'one step', subtasks: [{ key: 'only', title: 'The only part', instructions: 'Do it.', dependsOn: [] }] } });
 const BAD_PLAN = '{"plan": {"subtasks": [{"key": "x", "title": "", "dependsOn": ["nope"]}]}}';
+
+/** The database id inside a global (Relay) id. */
+const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Record<string, T[]> {
+  const groups: Record<string, T[]> = {};
+  for (const item of items) (groups[key(item)] ??= []).push(item);
+  return groups;
+}
 
 const scripted = (...answers: string[]) => answers.map((a) => '```fake-plan\n' + a + '\n```').join('\n\n');
 
@@ -153,6 +166,48 @@ describe('startWorkflow: a manager plans, workers do the parts, the manager answ
     expect(done.status).toBe('CANCELLED');
     for (const subtask of done.subtasks) expect(subtask.status).toBe('CANCELLED');
     expect(done.workflow.phase).toBe('DONE');
+  });
+
+  it('survives a restart of the server in the middle: no subtask is lost or runs twice at once', async () => {
+    // The same node, database and workspace: the second server is the first one, back.
+    const database = await createDurableTestDatabase();
+    const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-workspace-'));
+    const environment = { CLAUDE_MAX_AGENTS: '10', SCHEDULER_INTERVAL_MS: '200', NODE_ID: `restart-${Date.now()}`, WORKSPACE_ROOT: workspace };
+    const first = await startTestApp({ database, agentEnvironment: { ANTHROPIC_API_KEY: 'k' }, environment });
+    const sessionId = await createSession(first, 'workflow-restart');
+    const plan = JSON.stringify({ plan: { summary: 's', subtasks: [
+      { key: 'x', title: 'Part X', instructions: 'SLEEP 2500 part x', dependsOn: [] },
+      { key: 'y', title: 'Part Y', instructions: 'SLEEP 2500 part y', dependsOn: [] },
+      { key: 'z', title: 'Part Z', instructions: 'after x and y', dependsOn: ['x', 'y'] },
+    ] } });
+    const started = await first.ok(START, { input: { sessionId, title: 'Restartable', description: `Three parts.\n\n${scripted(plan)}`, maxWorkers: 2 } });
+    const rootId = started.startWorkflow.task.id;
+    await waitFor(async () => {
+      const { task } = await first.ok(WORKFLOW, { id: rootId });
+      return task.subtasks.filter((s: any) => s.status === 'RUNNING').length === 2 ? true : undefined;
+    }, 30_000);
+    await first.stop({ keepDatabase: true });
+
+    const second = await startTestApp({ database, agentEnvironment: { ANTHROPIC_API_KEY: 'k' }, environment });
+    try {
+      const root = await waitForTaskEnd(second, rootId, 60_000);
+      expect(root.status).toBe('SUCCEEDED');
+      const { task } = await second.ok(WORKFLOW, { id: rootId });
+      expect(task.subtasks.map((s: any) => [s.title, s.status])).toEqual([['Part X', 'SUCCEEDED'], ['Part Y', 'SUCCEEDED'], ['Part Z', 'SUCCEEDED']]);
+      expect(task.result).toMatch(/Part X — SUCCEEDED[\s\S]*Part Y — SUCCEEDED[\s\S]*Part Z — SUCCEEDED/);
+      const runs = await second.app.database.db.selectFrom('runs').selectAll().where('taskId', 'in', [rootId, ...task.subtasks.map((s: any) => s.id)].map(rawId)).orderBy('startedAt').execute();
+      for (const taskRuns of Object.values(groupBy(runs, (run) => run.taskId))) {
+        for (let i = 1; i < taskRuns.length; i++) expect(taskRuns[i]!.startedAt.getTime()).toBeGreaterThanOrEqual(taskRuns[i - 1]!.finishedAt!.getTime());
+        expect(taskRuns.filter((r) => r.state === 'RUNNING')).toEqual([]);
+      }
+      // The two parts cut short by the restart were interrupted with a reason, then run again.
+      const interrupted = runs.filter((r) => r.state === 'INTERRUPTED');
+      expect(interrupted.length).toBeGreaterThanOrEqual(2);
+      for (const run of interrupted) expect(run.reason).toBeTruthy();
+    } finally {
+      await second.stop();
+      await fs.rm(workspace, { recursive: true, force: true });
+    }
   });
 
   it('refuses a workflow for an unknown session, a worker as manager, and an empty description', async () => {

@@ -5,15 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
 import { AGENT } from '../support/operations.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createDurableTestDatabase } from '../support/test-database.js';
 
 /** A database that outlives one server: a PGlite folder, or a Postgres database in CI. */
-async function durableDatabase(): Promise<TestDatabase> {
-  if (process.env.TEST_DATABASE_URL) return createTestDatabase();
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-data-'));
-  return { dataDir, drop: () => fs.rm(dataDir, { recursive: true, force: true }) };
-}
-
 describe('HTTP surface', () => {
   const started: TestApp[] = [];
   afterAll(async () => {
@@ -42,7 +36,7 @@ describe('HTTP surface', () => {
   });
 
   it('keeps data across a restart; an interrupted task resumes the agent session on the next server', async () => {
-    const database = await durableDatabase();
+    const database = await createDurableTestDatabase();
     // The same node id: the second server is the same node, back after a restart.
     const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-workspace-'));
     const env = { agentEnvironment: { ANTHROPIC_API_KEY: 'k' }, environment: { NODE_ID: `durable-${Date.now()}`, WORKSPACE_ROOT: workspace } };

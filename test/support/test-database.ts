@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 
 /**
@@ -23,6 +26,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dataDir: 'memory://',
     drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
+}
+
+/** A database that outlives its app, for restart tests: a fresh Postgres database, or PGlite in a folder. */
+export async function createDurableTestDatabase(): Promise<TestDatabase> {
+  if (process.env.TEST_DATABASE_URL) return createTestDatabase();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-data-'));
+  return { dataDir, drop: () => fs.rm(dataDir, { recursive: true, force: true }) };
 }
 
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
