@@ -69,11 +69,34 @@ function postgresDialect(options: DatabaseOptions) {
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', (err) => options.logger.error({ err }, 'postgres pool client error'));
   return {
-    dialect: new PostgresDialect({ pool }) as Dialect,
+    dialect: new PostgresDialect({ pool: preparingPool(pool) }) as Dialect,
     kind: 'postgres' as const,
     // Kysely's destroy() ends the pool.
     closeDriver: async () => {},
   };
+}
+
+/** A statement whose text starts with this comment is prepared once per connection, its plan kept. */
+const PREPARED_MARK = /^\/\* prepared: ([\w-]+) \*\//;
+
+/**
+ * The pool as Kysely sees it, with named prepared statements for the hot statements that ask
+ * for one (the claim): Postgres parses and plans them once per connection instead of per call.
+ */
+function preparingPool(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query(text: string, values: unknown[]) {
+          const name = PREPARED_MARK.exec(text)?.[1];
+          return name ? client.query({ name, text, values }) : client.query(text, values);
+        },
+        release: (error?: Error | boolean) => client.release(error),
+      };
+    },
+    end: () => pool.end(),
+  } as unknown as pg.Pool;
 }
 
 async function pgliteDialect(dataDir: string) {

@@ -31,6 +31,11 @@ export class AgentLifecycle {
     return agent;
   }
 
+  /** Publishes a transition another statement wrote (the claim). */
+  transitionWritten(event: AgentEventRow, agent: AgentRow): void {
+    this.deps.bus.publish('agentStatus', 'all', { event, agent });
+  }
+
   /** A transition in a transaction of its own. */
   move(agentId: string, to: AgentStatus, reason: string, patch: AgentUpdate = {}): Promise<AgentRow> {
     return inTransaction(this.deps.db, (trx, afterCommit) => this.transition(trx, afterCommit, agentId, to, reason, patch));

@@ -113,8 +113,10 @@ export class AgentManager {
   async ensureProcess(agent: AgentRow): Promise<boolean> {
     // Shutting down: requeued tasks wait for the next start, with no new process now.
     if (this.stopping) return false;
-    this.clearIdleTimer(agent.id);
+    // A pending idle close of a live process is left alone: it checks for a run when it fires,
+    // and a look for work that finds none (the scheduler's sweep) must not keep the process alive.
     if (this.deps.supervisor.isRunning(agent.id)) return true;
+    this.clearIdleTimer(agent.id);
     if (!(await this.makeRoom(agent.id))) {
       // A documented queue: the task stays QUEUED and starts when a process slot frees up.
       this.waitingForCapacity.add(agent.id);

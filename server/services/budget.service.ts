@@ -1,8 +1,10 @@
 import type { Executor } from '../db/repositories/executor.js';
-import { findBudgetedAncestors, sumSubtreeCost } from '../db/repositories/task.repository.js';
+import { findBudgetedAncestors, findWaitingInSubtreeForUpdate, sumSubtreeCost, updateTask } from '../db/repositories/task.repository.js';
 import { ConflictError } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
+import type { TaskEventService } from './task-event.service.js';
 import type { TaskStop } from './task.service.js';
+import type { AfterCommit } from './transaction.js';
 
 /**
  * `maxBudgetUsd` on a task covers its whole subtree: once the subtree's summed cost reaches it,
@@ -12,7 +14,10 @@ export class BudgetService {
   /** Ends a task (if it has not ended) and its unfinished subtree: TaskService.stopTree. */
   stopTree: (taskId: string, stop: TaskStop) => Promise<void> = async () => {};
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly events: TaskEventService,
+  ) {}
 
   /** Called once a run's cost is committed: enforces every budget above the task. */
   async costAdded(taskId: string): Promise<void> {
@@ -22,6 +27,23 @@ export class BudgetService {
       const reason = spentReason(budgeted, spent);
       this.deps.log.info({ taskId: budgeted.id, spent, budget: budgeted.maxBudgetUsd }, 'budget spent; stopping the subtree');
       await this.stopTree(budgeted.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', reason });
+    }
+  }
+
+  /**
+   * In the transaction that adds a run's cost: when that spends a budget above the task, the
+   * waiting tasks under it fail at once, so no agent can claim one after this commit. Running
+   * ones are stopped after it (costAdded).
+   */
+  async failWaitingIfSpent(trx: Executor, afterCommit: AfterCommit, taskId: string): Promise<void> {
+    for (const budgeted of await findBudgetedAncestors(trx, taskId)) {
+      const spent = await sumSubtreeCost(trx, budgeted.id);
+      if (spent < budgeted.maxBudgetUsd) continue;
+      const reason = spentReason(budgeted, spent);
+      for (const task of await findWaitingInSubtreeForUpdate(trx, budgeted.id)) {
+        await updateTask(trx, task.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', errorMessage: reason, finishedAt: new Date(), retryAt: null });
+        await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'FAILED', reason });
+      }
     }
   }
 

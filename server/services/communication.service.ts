@@ -27,6 +27,11 @@ export class CommunicationService {
     return row;
   }
 
+  /** Publishes a message another statement wrote (the claim's instruction). */
+  recordedElsewhere(row: CommunicationRow): void {
+    this.deps.bus.publish('communication', 'all', row);
+  }
+
   load(ids: readonly string[]): Promise<CommunicationRow[]> {
     return findCommunicationsByIds(this.deps.db, ids);
   }

@@ -37,10 +37,10 @@ export function createServices(deps: ServiceDeps): Services {
   const communications = new CommunicationService(deps);
   const incidents = new IncidentService(deps);
   const lifecycle = new AgentLifecycle(deps);
-  const runs = new RunTracker(deps, taskEvents, communications, lifecycle);
+  const budgets = new BudgetService(deps, taskEvents);
+  const runs = new RunTracker(deps, taskEvents, communications, lifecycle, budgets);
   const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));
   const agents = new AgentService(deps, sessions, lifecycle, manager);
-  const budgets = new BudgetService(deps);
   const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager, budgets);
   const messages = new MessageService(deps, agents, tasks, communications, runs);
   const workflows = new WorkflowService(deps, sessions, agents, tasks, taskEvents, communications);

@@ -8,6 +8,7 @@ import type { RunRow, TaskErrorType, TaskRow, TaskStatus } from '../db/types.js'
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
+import type { BudgetService } from './budget.service.js';
 import { estimateCostUsd } from './cost-estimate.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
@@ -81,6 +82,7 @@ export class RunTracker {
     private readonly events: TaskEventService,
     private readonly communications: CommunicationService,
     private readonly lifecycle: AgentLifecycle,
+    private readonly budgets: BudgetService,
   ) {}
 
   /** A new process: its running totals start from what the session had (0 for a new session). */
@@ -185,7 +187,10 @@ export class RunTracker {
         payload: { ...outcome, costUsd: usage.costUsd, tokens: usage.tokens, droppedBytes: run.droppedBytes },
       });
       await addTaskUsage(trx, run.taskId, { costUsd: usage.costUsd, ...usage.tokens });
-      if (usage.costUsd > 0) afterCommit(() => this.hooks.costAdded(run.taskId));
+      if (usage.costUsd > 0) {
+        await this.budgets.failWaitingIfSpent(trx, afterCommit, run.taskId);
+        afterCommit(() => this.hooks.costAdded(run.taskId));
+      }
       await insertMetrics(trx, runMetrics(agentId, run.taskId, durationMs, usage));
       await this.settleAgentAfterTurn(trx, afterCommit, agentId, task.title, usage.costUsd, errorType, message);
       const runUsage = { ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes };

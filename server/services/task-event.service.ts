@@ -1,7 +1,7 @@
 import type { Executor } from '../db/repositories/executor.js';
 import { findTasksByIds, nextEventSeq } from '../db/repositories/task.repository.js';
 import { insertTaskEvent, listTaskEventsAfter } from '../db/repositories/task-event.repository.js';
-import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskStatus } from '../db/types.js';
+import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
 import type { AfterCommit } from './transaction.js';
@@ -45,6 +45,13 @@ export class TaskEventService {
     afterCommit(() => this.onStatus(taskId, transition.to));
     this.taskChanged(afterCommit, taskId);
     return this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
+  }
+
+  /** Publishes a status event another statement wrote (the claim) with the task it left. */
+  statusWritten(event: TaskEventRow, task: TaskRow): void {
+    this.deps.bus.publish('taskEvent', task.id, event);
+    this.onStatus(task.id, (event.payload as { to: TaskStatus }).to);
+    this.deps.bus.publish('task', 'all', task);
   }
 
   /** Publishes the task as committed (status, progress, cost) on `taskUpdated`. */

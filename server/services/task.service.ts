@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { findAgentForUpdate, findAgentsByIds, findAgentsBySessionIds, findIdleAgentsOnNode } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, findIdleAgentsForTask, findIdleAgentsOnNode } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
-import { findRunningRunForAgent, insertRun } from '../db/repositories/run.repository.js';
+import { claimNextTaskFor } from '../db/repositories/claim.repository.js';
+import { findRunningRunForAgent } from '../db/repositories/run.repository.js';
 import {
-  claimNextTask,
   countUnfinishedDependencies,
   findDependencyEdges,
   findDependentsForUpdate,
@@ -62,7 +62,7 @@ export interface TaskStop {
 /** A task an agent has just taken: its new run and the prompt to send. */
 export interface ClaimedTask {
   task: TaskRow;
-  run: RunRow;
+  run: Pick<RunRow, 'id' | 'attempt'>;
   prompt: string;
 }
 
@@ -344,20 +344,18 @@ export class TaskService {
 
   /** Idle agents of this node that may take the task try to claim it. */
   private async wakeAgentsFor(taskId: string): Promise<void> {
-    const [task] = await findTasksByIds(this.deps.db, [taskId]);
-    if (!task || task.status !== 'QUEUED') return;
-    const wait = task.retryAt ? task.retryAt.getTime() - Date.now() : 0;
+    const candidates = await findIdleAgentsForTask(this.deps.db, taskId, this.deps.config.nodeId);
+    const retryAt = candidates[0]?.taskRetryAt;
+    const wait = retryAt ? retryAt.getTime() - Date.now() : 0;
     if (wait > 0) {
-      // Backing off: look again when the wait is over (the scheduler's tick covers a restart).
+      // Backing off: look again when the wait is over (the scheduler's sweep covers a restart).
       setTimeout(() => void this.wakeAgentsFor(taskId).catch((error: unknown) => this.deps.log.error({ err: error, taskId }, 'waking agents failed')), wait + 5).unref();
       return;
     }
-    const candidates = task.agentId
-      ? [task.agentId]
-      : (await findAgentsBySessionIds(this.deps.db, [task.sessionId]))
-          .filter((a) => a.status === 'IDLE' && a.nodeId === this.deps.config.nodeId && (!task.requiredRole || a.role === task.requiredRole))
-          .map((a) => a.id);
-    for (const agentId of candidates) void this.dispatch(agentId);
+    // One agent is enough: the others would only race it. An agent already looking (its queue is
+    // busy) will find the task itself; the scheduler's sweep covers a wake-up that misses.
+    const agent = candidates.find((a) => !this.deps.queue.isBusy(a.id)) ?? candidates[0];
+    if (agent) void this.dispatch(agent.id, agent);
   }
 
   async getTask(id: string, field = 'id'): Promise<TaskRow> {
@@ -383,18 +381,26 @@ export class TaskService {
   }
 
   /** Starts the agent's next queued task if it is idle; serialised with the agent's other work. */
-  dispatch(agentId: string): Promise<void> {
-    return this.deps.queue.run(agentId, () => this.dispatchNow(agentId));
+  dispatch(agentId: string, known?: AgentRow): Promise<void> {
+    return this.deps.queue.run(agentId, () => this.dispatchNow(agentId, known));
   }
 
   /** Must run inside the agent's work queue. */
-  async dispatchNow(agentId: string): Promise<void> {
+  async dispatchNow(agentId: string, known?: AgentRow): Promise<void> {
     const { supervisor, db } = this.deps;
-    const [agent] = await findAgentsByIds(db, [agentId]);
-    if (!agent || agent.status !== 'IDLE' || !(await hasClaimableTask(db, agent))) return;
+    // A row read just before (by the wake-up) saves a read: the claim checks IDLE itself.
+    const agent = known && supervisor.isRunning(agentId) ? known : (await findAgentsByIds(db, [agentId]))[0];
+    if (!agent || agent.status !== 'IDLE') return;
+    // Starting a process is worth it only for work that is there.
+    if (!supervisor.isRunning(agentId) && !(await hasClaimableTask(db, agent))) return;
     if (!(await this.manager.ensureProcess(agent))) return;
-    const started = await this.claimNext(agentId);
-    if (!started) return;
+    const started = await this.claimNext(agent);
+    if (!started) {
+      // Nothing, or only rows another transaction held for a moment (numbering an event, being
+      // depended on) and SKIP LOCKED passed over: look again shortly if there is work.
+      if (await hasClaimableTask(db, agent)) setTimeout(() => void this.dispatch(agentId), CLAIM_RETRY_MS).unref();
+      return;
+    }
     const limits = this.manager.limitsOf(agent);
     this.runs.begin(agentId, {
       runId: started.run.id,
@@ -407,67 +413,52 @@ export class TaskService {
   }
 
   /**
-   * The claim, in one transaction: the idle agent's next task becomes RUNNING with a new run, the
-   * instruction is recorded, and the agent becomes BUSY. Undefined when there was nothing to take.
+   * The claim (claimNextTaskFor: one statement): the idle agent's next task becomes RUNNING with
+   * a new run and its instruction recorded, and the agent BUSY; then all of it is published.
+   * Undefined when there was nothing to take.
    */
-  async claimNext(agentId: string): Promise<ClaimedTask | undefined> {
+  async claimNext(agent: AgentRow): Promise<ClaimedTask | undefined> {
     const { supervisor, config, db } = this.deps;
-    return inTransaction(db, async (trx, afterCommit) => {
-      const locked = await findAgentForUpdate(trx, agentId);
-      if (!locked || locked.status !== 'IDLE') return undefined;
-      const task = await claimNextTask(trx, locked);
-      if (!task) {
-        // Claimable a moment ago but skipped as locked (another transaction holds the row
-        // briefly, e.g. to number an event or to depend on it): look again shortly.
-        const retry = setTimeout(() => void this.dispatch(agentId), CLAIM_RETRY_MS);
-        retry.unref();
-        return undefined;
-      }
-      // The budget check after a run ended may not have reached this task yet.
-      const spent = task.parentTaskId ? await this.budgets.spentAbove(trx, task.parentTaskId) : undefined;
-      if (spent) {
-        await updateTask(trx, task.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', errorMessage: spent, finishedAt: new Date() });
-        await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'FAILED', reason: spent });
-        afterCommit(() => void this.dispatch(agentId));
-        return undefined;
-      }
-      const attempt = task.attempts + 1;
-      const pid = supervisor.pidOf(agentId) ?? null;
-      const run = await insertRun(trx, {
-        id: newId(),
-        taskId: task.id,
-        agentId,
-        attempt,
-        state: 'RUNNING',
-        pid,
-        processGroup: pid,
-        nodeId: config.nodeId,
-        usage: '{}',
-      });
-      const running = await updateTask(trx, task.id, {
-        status: 'RUNNING',
-        agentId,
-        attempts: attempt,
-        startedAt: task.startedAt ?? new Date(),
-        finishedAt: null,
-      });
-      await this.events.appendStatus(trx, afterCommit, task.id, run.id, {
-        from: task.status,
-        to: 'RUNNING',
-        reason: `attempt ${attempt} of ${task.maxAttempts} started on agent ${locked.name}`,
-      });
-      const instruction = await instructionFor(trx, task, attempt);
-      await this.communications.record(trx, afterCommit, {
-        sessionId: task.sessionId,
-        fromAgentId: instruction.fromAgentId,
-        toAgentId: agentId,
-        taskId: task.id,
-        messageType: 'TASK_ASSIGNMENT',
-        content: instruction.prompt,
-      });
-      await this.lifecycle.transition(trx, afterCommit, agentId, 'BUSY', `running task ${JSON.stringify(task.title.slice(0, 80))}`);
-      return { task: running, run, prompt: instruction.prompt };
+    const ids = { runId: newId(), statusEventId: newId(), agentEventId: newId(), communicationId: newId() };
+    const claimed = await claimNextTaskFor(db, {
+      ...ids,
+      agentId: agent.id,
+      agentName: agent.name,
+      nodeId: config.nodeId,
+      pid: supervisor.pidOf(agent.id) ?? null,
     });
+    if (!claimed) return undefined;
+    const { statusSeq, statusReason, claimedAt, agentSeq, prompt: plainPrompt, ...task } = claimed;
+    this.lifecycle.transitionWritten(
+      { id: ids.agentEventId, agentId: agent.id, seq: agentSeq, fromStatus: 'IDLE', toStatus: 'BUSY', reason: `running task ${JSON.stringify(task.title.slice(0, 80))}`, createdAt: claimedAt },
+      { ...agent, status: 'BUSY', lastEventSeq: agentSeq, updatedAt: claimedAt },
+    );
+    this.events.statusWritten(
+      { id: ids.statusEventId, taskId: task.id, runId: ids.runId, seq: statusSeq, kind: 'STATUS', payload: { from: 'QUEUED', to: 'RUNNING', reason: statusReason }, createdAt: claimedAt },
+      task,
+    );
+    let prompt = plainPrompt;
+    if (prompt === null) {
+      // A workflow's root or subtask: the workflow words the instruction, and names who gives it.
+      prompt = await inTransaction(db, async (trx, afterCommit) => {
+        const instruction = await instructionFor(trx, task, task.attempts);
+        await this.communications.record(trx, afterCommit, {
+          sessionId: task.sessionId,
+          fromAgentId: instruction.fromAgentId,
+          toAgentId: agent.id,
+          taskId: task.id,
+          messageType: 'TASK_ASSIGNMENT',
+          content: instruction.prompt,
+        });
+        return instruction.prompt;
+      });
+    } else {
+      this.communications.recordedElsewhere({
+        id: ids.communicationId, sessionId: task.sessionId, fromAgentId: null, toAgentId: agent.id, taskId: task.id,
+        messageType: 'TASK_ASSIGNMENT', content: prompt, createdAt: claimedAt,
+      });
+    }
+    return { task, run: { id: ids.runId, attempt: task.attempts }, prompt };
   }
 
   /** Checks, under lock, that an agent exists in the session, is alive and fits the role. */

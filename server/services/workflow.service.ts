@@ -181,6 +181,7 @@ export class WorkflowService {
    * its workflow.
    */
   async statusChanged(taskId: string, to: TaskStatus): Promise<void> {
+    if (to !== 'QUEUED' && !TERMINAL_TASK_STATUSES.includes(to)) return;
     const [task] = await findTasksByIds(this.deps.db, [taskId]);
     if (!task) return;
     if (TERMINAL_TASK_STATUSES.includes(to)) {

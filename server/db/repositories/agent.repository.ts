@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { AgentRole, AgentRow, AgentStatus, AgentUpdate, AgentsTable } from '../types.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
@@ -55,4 +55,19 @@ export async function updateAgent(db: Executor, id: string, patch: AgentUpdate):
 /** The idle agents this node supervises. */
 export async function findIdleAgentsOnNode(db: Executor, nodeId: string): Promise<AgentRow[]> {
   return db.selectFrom('agents').selectAll().where('nodeId', '=', nodeId).where('status', '=', 'IDLE').orderBy('id').execute();
+}
+
+/**
+ * The idle agents of this node that may take the task (its own agent, or its session's of the
+ * role it needs), each with the task's retryAt; none unless the task is QUEUED. One round trip.
+ */
+export async function findIdleAgentsForTask(db: Executor, taskId: string, nodeId: string): Promise<(AgentRow & { taskRetryAt: Date | null })[]> {
+  const { rows } = await sql<AgentRow & { taskRetryAt: Date | null }>`
+    SELECT a.*, t.retry_at AS task_retry_at
+    FROM tasks t JOIN agents a
+      ON t.agent_id = a.id
+      OR (t.agent_id IS NULL AND a.session_id = t.session_id AND (t.required_role IS NULL OR t.required_role = a.role))
+    WHERE t.id = ${taskId} AND t.status = 'QUEUED' AND a.status = 'IDLE' AND a.node_id = ${nodeId}
+    ORDER BY a.id`.execute(db);
+  return rows;
 }

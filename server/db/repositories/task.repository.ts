@@ -62,21 +62,6 @@ export async function hasClaimableTask(db: Executor, agent: Pick<AgentRow, 'id' 
   return (await claimableBy(db, agent).select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
-/**
- * Claims the next task for the agent: highest priority first, then oldest. SKIP LOCKED lets
- * several nodes (or agents) claim from one table without waiting on, or taking, each other's rows.
- */
-export async function claimNextTask(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>): Promise<TaskRow | undefined> {
-  return claimableBy(db, agent)
-    .selectAll()
-    .orderBy('priority', 'desc')
-    .orderBy('id', 'asc')
-    .limit(1)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
-}
-
 /** Subtasks of a task that have not ended yet. */
 export async function findUnfinishedChildren(db: Executor, parentTaskId: string): Promise<TaskRow[]> {
   return db
@@ -200,4 +185,20 @@ export async function sumSubtreeCost(db: Executor, taskId: string): Promise<numb
     )
     SELECT sum(cost_usd) AS "costUsd" FROM down`.execute(db);
   return Number(rows[0]?.costUsd ?? 0);
+}
+
+/** The PENDING or QUEUED tasks under a task (not the task itself), locked: about to be ended. */
+export async function findWaitingInSubtreeForUpdate(db: Executor, taskId: string): Promise<TaskRow[]> {
+  const { rows } = await sql<TaskRow>`
+    WITH RECURSIVE down AS (
+      SELECT id, 1 AS depth FROM tasks WHERE parent_task_id = ${taskId}
+      UNION ALL
+      SELECT t.id, down.depth + 1 FROM tasks t JOIN down ON t.parent_task_id = down.id
+      WHERE down.depth < 100
+    )
+    SELECT t.* FROM tasks t JOIN down ON down.id = t.id
+    WHERE t.status IN ('PENDING', 'QUEUED')
+    ORDER BY t.id
+    FOR UPDATE OF t`.execute(db);
+  return rows;
 }
