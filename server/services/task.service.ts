@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findAgentForUpdate, findAgentsByIds, findIdleAgentsForTask, findIdleAgentsOnNode } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, findIdleAgentsForTask, findIdleAgentsWithWork } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
 import { claimNextTaskFor } from '../db/repositories/claim.repository.js';
@@ -334,8 +334,8 @@ export class TaskService {
 
   private async sweep(): Promise<void> {
     try {
-      for (const agent of await findIdleAgentsOnNode(this.deps.db, this.deps.config.nodeId)) {
-        if (!this.deps.queue.isBusy(agent.id)) void this.dispatch(agent.id);
+      for (const agent of await findIdleAgentsWithWork(this.deps.db, this.deps.config.nodeId)) {
+        if (!this.deps.queue.isBusy(agent.id)) void this.dispatch(agent.id, agent);
       }
     } catch (error) {
       this.deps.log.warn({ err: error }, 'scheduler sweep failed');

@@ -63,7 +63,8 @@ describe('the task engine: dependencies, claiming by role, retries', () => {
 
     await fs.writeFile(gate, '');
     const retried = await t.ok(RETRY, { id: root.id });
-    expect(retried.retryTask).toEqual({ __typename: 'RetryTaskSuccess', task: { status: 'QUEUED' } });
+    // Queued again; an idle agent may already have claimed it by the time the answer is read.
+    expect(retried.retryTask).toEqual({ __typename: 'RetryTaskSuccess', task: { status: expect.stringMatching(/^(QUEUED|RUNNING)$/) } });
     for (const id of [root.id, child.id, grandchild.id]) expect((await waitForTaskEnd(t, id)).status).toBe('SUCCEEDED');
     const history = await status(root.id);
     // The transcript keeps the failed attempt before the retried one.

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { AgentRole, AgentRow, AgentStatus, AgentUpdate, AgentsTable } from '../types.js';
+import { CLAIMABLE } from './claimable.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
 
@@ -52,9 +53,14 @@ export async function updateAgent(db: Executor, id: string, patch: AgentUpdate):
     .executeTakeFirstOrThrow();
 }
 
-/** The idle agents this node supervises. */
-export async function findIdleAgentsOnNode(db: Executor, nodeId: string): Promise<AgentRow[]> {
-  return db.selectFrom('agents').selectAll().where('nodeId', '=', nodeId).where('status', '=', 'IDLE').orderBy('id').execute();
+/** The idle agents this node supervises that have a task they could claim now. One round trip. */
+export async function findIdleAgentsWithWork(db: Executor, nodeId: string): Promise<AgentRow[]> {
+  const { rows } = await sql<AgentRow>`
+    SELECT a.* FROM agents a
+    WHERE a.node_id = ${nodeId} AND a.status = 'IDLE'
+      AND EXISTS (SELECT 1 FROM tasks t WHERE ${CLAIMABLE})
+    ORDER BY a.id`.execute(db);
+  return rows;
 }
 
 /**
@@ -64,10 +70,8 @@ export async function findIdleAgentsOnNode(db: Executor, nodeId: string): Promis
 export async function findIdleAgentsForTask(db: Executor, taskId: string, nodeId: string): Promise<(AgentRow & { taskRetryAt: Date | null })[]> {
   const { rows } = await sql<AgentRow & { taskRetryAt: Date | null }>`
     SELECT a.*, t.retry_at AS task_retry_at
-    FROM tasks t JOIN agents a
-      ON t.agent_id = a.id
-      OR (t.agent_id IS NULL AND a.session_id = t.session_id AND (t.required_role IS NULL OR t.required_role = a.role))
-    WHERE t.id = ${taskId} AND t.status = 'QUEUED' AND a.status = 'IDLE' AND a.node_id = ${nodeId}
+    FROM tasks t JOIN agents a ON ${CLAIMABLE}
+    WHERE t.id = ${taskId} AND a.status = 'IDLE' AND a.node_id = ${nodeId}
     ORDER BY a.id`.execute(db);
   return rows;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { TaskRow } from '../types.js';
+import { CLAIMABLE } from './claimable.js';
 import type { Executor } from './executor.js';
 
 export interface ClaimRequest {
@@ -46,10 +47,7 @@ export async function claimNextTaskFor(db: Executor, claim: ClaimRequest): Promi
       FOR UPDATE
     ), next AS (
       SELECT t.id FROM tasks t, agent a
-      WHERE t.status = 'QUEUED'
-        AND (t.retry_at IS NULL OR t.retry_at <= now())
-        AND (t.agent_id = a.id
-             OR (t.agent_id IS NULL AND t.session_id = a.session_id AND (t.required_role IS NULL OR t.required_role = a.role)))
+      WHERE ${CLAIMABLE}
       ORDER BY t.priority DESC, t.id
       LIMIT 1
       FOR UPDATE OF t SKIP LOCKED

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AgentRole, AgentRow, NewTask, TaskRow, TaskStatus, TaskUpdate } from '../types.js';
+import { CLAIMABLE } from './claimable.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
 
@@ -40,26 +41,14 @@ export async function listTasks(db: Executor, filter: TaskFilter, page: PageQuer
   return applyPage(query, 'tasks.id', page).execute();
 }
 
-/** Queued tasks this agent may take: handed to it, or unassigned in its session for its role. */
-function claimableBy(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>) {
-  return db
-    .selectFrom('tasks')
-    .where('status', '=', 'QUEUED')
-    .where((eb) => eb.or([eb('retryAt', 'is', null), eb('retryAt', '<=', sql<Date>`now()`)]))
-    .where((eb) =>
-      eb.or([
-        eb('agentId', '=', agent.id),
-        eb.and([
-          eb('agentId', 'is', null),
-          eb('sessionId', '=', agent.sessionId),
-          eb.or([eb('requiredRole', 'is', null), eb('requiredRole', '=', agent.role)]),
-        ]),
-      ]),
-    );
-}
-
+/** Whether the agent has a task it could claim now (the claim's own rule). */
 export async function hasClaimableTask(db: Executor, agent: Pick<AgentRow, 'id' | 'sessionId' | 'role'>): Promise<boolean> {
-  return (await claimableBy(db, agent).select('id').limit(1).executeTakeFirst()) !== undefined;
+  const { rows } = await sql<{ found: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM tasks t, (SELECT ${agent.id}::uuid AS id, ${agent.sessionId}::uuid AS session_id, ${agent.role}::text AS role) a
+      WHERE ${CLAIMABLE}
+    ) AS found`.execute(db);
+  return rows[0]?.found === true;
 }
 
 /** Subtasks of a task that have not ended yet. */
