@@ -34,6 +34,20 @@ export class TaskEventService {
     return row;
   }
 
+  /** The first event of a task inserted with lastEventSeq 1: its creation, in the same transaction. */
+  async recordCreation(trx: Executor, afterCommit: AfterCommit, task: TaskRow, reason: string): Promise<TaskEventRow> {
+    const row = await insertTaskEvent(trx, {
+      id: newId(),
+      taskId: task.id,
+      runId: null,
+      seq: 1,
+      kind: 'STATUS',
+      payload: JSON.stringify({ from: null, to: task.status, reason }),
+    });
+    afterCommit(() => this.statusWritten(row, task));
+    return row;
+  }
+
   /** A status transition, recorded with its reason. */
   appendStatus(
     trx: Executor,

@@ -136,16 +136,18 @@ export class TaskService {
       maxAttempts: fields.maxAttempts,
       timeoutSeconds: fields.timeoutSeconds ?? null,
       maxBudgetUsd: fields.maxBudgetUsd ?? null,
+      // Its first event (the creation) is numbered here rather than by a second update.
+      lastEventSeq: 1,
     });
     await insertDependencies(trx, created.id, dependsOn);
-    await this.events.appendStatus(trx, afterCommit, created.id, null, {
-      from: null,
-      to: created.status,
-      reason:
-        created.status === 'PENDING'
-          ? `${reason ?? 'created'}; waiting for ${waiting.map((d) => JSON.stringify(d.title)).join(', ')}`
-          : (reason ?? (fields.agentId ? 'created and assigned to an agent' : 'created; waiting for an agent')),
-    });
+    await this.events.recordCreation(
+      trx,
+      afterCommit,
+      created,
+      created.status === 'PENDING'
+        ? `${reason ?? 'created'}; waiting for ${waiting.map((d) => JSON.stringify(d.title)).join(', ')}`
+        : (reason ?? (fields.agentId ? 'created and assigned to an agent' : 'created; waiting for an agent')),
+    );
     return created;
   }
 
