@@ -58,6 +58,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   // Before listening: nothing an earlier life of this node left may keep running.
   await services.manager.recoverAfterRestart();
   await services.manager.start();
+  await services.workflows.start();
   services.tasks.startScheduler();
 
   const yoga = createGraphQLServer(services, log);
@@ -91,6 +92,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
       stopped ??= (async () => {
         stopping = true;
         services.tasks.stopScheduler();
+        services.workflows.stop();
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await websocket.close();
         httpServer.closeAllConnections();

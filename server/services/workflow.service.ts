@@ -4,6 +4,7 @@ import type { Executor } from '../db/repositories/executor.js';
 import { findTaskForUpdate, findTasksByIds, listTasks, updateTask } from '../db/repositories/task.repository.js';
 import {
   findWorkflowForUpdate,
+  findRunningWorkflowsOnNode,
   findWorkflowOfSubtask,
   findWorkflowsByIds,
   insertWorkflow,
@@ -50,6 +51,7 @@ const ATTEMPTS_PER_MANAGER_TURN = 3;
 export class WorkflowService {
   /** One worker top-up at a time per workflow, so two subtasks queued together do not both create. */
   private readonly staffing = new Map<string, Promise<void>>();
+  private tick: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -215,6 +217,32 @@ export class WorkflowService {
         reason: `all ${subtasks.length} subtask(s) have ended (${succeeded} succeeded); the manager writes the final answer`,
       });
     });
+  }
+
+  /**
+   * Staffs every running workflow of this node, at start and then every scheduler interval:
+   * workers are created after the plan's commit (a server that died in between left subtasks
+   * with nobody to run them), and a node at CLAUDE_MAX_AGENTS creates them once a slot frees up.
+   */
+  async start(): Promise<void> {
+    await this.staffRunningWorkflows();
+    this.tick ??= setInterval(() => void this.staffRunningWorkflows(), this.deps.config.tasks.schedulerIntervalMs);
+    this.tick.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
+  }
+
+  private async staffRunningWorkflows(): Promise<void> {
+    try {
+      for (const workflow of await findRunningWorkflowsOnNode(this.deps.db, this.deps.config.nodeId)) {
+        await this.ensureWorkers(workflow.id);
+      }
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'staffing workflows failed');
+    }
   }
 
   /** Creates workers while subtasks wait and no worker is free, up to the workflow's maximum. */

@@ -210,6 +210,23 @@ describe('startWorkflow: a manager plans, workers do the parts, the manager answ
     }
   });
 
+  it('on a node with room for one process, creates the worker once the idle manager has made room', async () => {
+    const small = await startTestApp({
+      agentEnvironment: { ANTHROPIC_API_KEY: 'k' },
+      environment: { CLAUDE_MAX_AGENTS: '1', CLAUDE_IDLE_TIMEOUT: '1', SCHEDULER_INTERVAL_MS: '200' },
+    });
+    try {
+      const sessionId = await createSession(small, 'workflow-one-slot');
+      const started = await small.ok(START, { input: { sessionId, title: 'Tight', description: `One part.\n\n${scripted(PLAN_ONE)}` } });
+      const root = await waitForTaskEnd(small, started.startWorkflow.task.id, 60_000);
+      expect(root.status).toBe('SUCCEEDED');
+      const { task } = await small.ok(WORKFLOW, { id: root.id });
+      expect(task.subtasks).toMatchObject([{ title: 'The only part', status: 'SUCCEEDED', agent: { role: 'WORKER' } }]);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('refuses a workflow for an unknown session, a worker as manager, and an empty description', async () => {
     const sessionId = await createSession(t, 'workflow-bad');
     const missing = Buffer.from('Session:00000000-0000-7000-8000-000000000000').toString('base64');

@@ -29,3 +29,15 @@ export async function findWorkflowOfSubtask(db: Executor, task: Pick<TaskRow, 'p
   if (!task.parentTaskId) return undefined;
   return db.selectFrom('workflows').selectAll().where('id', '=', task.parentTaskId).executeTakeFirst();
 }
+
+/** Workflows running their subtasks whose manager this node supervises. */
+export async function findRunningWorkflowsOnNode(db: Executor, nodeId: string): Promise<WorkflowRow[]> {
+  return db
+    .selectFrom('workflows')
+    .innerJoin('agents', 'agents.id', 'workflows.managerAgentId')
+    .selectAll('workflows')
+    .where('workflows.phase', '=', 'RUNNING')
+    .where('agents.nodeId', '=', nodeId)
+    .orderBy('workflows.id')
+    .execute();
+}
