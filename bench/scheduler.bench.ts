@@ -51,9 +51,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createApp, type App } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import type { Database } from '../server/db/database.js';
@@ -61,8 +59,9 @@ import type { AgentRow } from '../server/db/types.js';
 import { newId } from '../server/ids.js';
 import { createLogger } from '../server/logger.js';
 import type { AgentStatusChange, Subscription } from '../server/realtime/event-bus.js';
+import { createFreshPostgresDatabase } from '../test/support/test-database.js';
+import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, percentile, round, within } from './support.js';
 
-const FAKE_CLAUDE = fileURLToPath(new URL('../test/support/fake-claude.mjs', import.meta.url));
 const TARGET_CLAIM_RATIO = 0.7;
 const TARGET_START_P50_MS = 5;
 /** Tasks per side in the warm-up round (not reported). */
@@ -146,28 +145,7 @@ function parseOptions(argv: string[]): Options {
 // ------------------------------------------------------------------------------------------
 // Small helpers
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 const ascending = (values: number[]): number[] => [...values].sort((a, b) => a - b);
-
-function errorText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  const abort = new AbortController();
-  try {
-    return await Promise.race([promise, delay(ms, 'timeout' as const, { signal: abort.signal })]);
-  } finally {
-    abort.abort();
-  }
-}
 
 /** Busy and total jiffies of the whole machine (/proc/stat), for its CPU share over a window; undefined off Linux. */
 function machineCpu(): { busy: number; total: number } | undefined {
@@ -207,35 +185,11 @@ interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createBenchDatabase(adminUrl: string | undefined, root: string): Promise<BenchDatabase> {
   const dataDir = path.join(root, 'pglite');
   if (!adminUrl) return { kind: 'pglite', dataDir, describe: `PGlite in ${dataDir}`, drop: async () => {} };
-  const name = `bench_scheduler_${randomUUID().replaceAll('-', '')}`;
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    kind: 'postgres',
-    url: url.toString(),
-    dataDir,
-    describe: `PostgreSQL, fresh database ${describeUrl(url.toString())}`,
-    drop: async () => {
-      if (dropped) return;
-      dropped = true;
-      await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
+  const { url, drop } = await createFreshPostgresDatabase(adminUrl, 'bench_scheduler');
+  return { kind: 'postgres', url, dataDir, describe: `PostgreSQL, fresh database ${describeUrl(url)}`, drop };
 }
 
 async function startApp(database: BenchDatabase, root: string, options: Options): Promise<App> {
@@ -369,13 +323,8 @@ async function insertIdleAgents(app: App, sessionId: string, count: number, labe
   return agents;
 }
 
-/** One round through TaskService.claimNext, each claim by a fresh idle agent of the pool. */
-async function schedulerRound(app: App, sessionId: string, loops: number, n: number, label: string): Promise<RoundSample> {
-  const db = app.database.db;
-  const ids = await fillQueue(db, sessionId, n, label);
-  const pool = await insertIdleAgents(app, sessionId, n + loops, label);
-  await sql`VACUUM ANALYZE agents`.execute(db);
-  const sample = emptySample('S', n);
+/** The timed part of a round: `loops` concurrent loops claim until each gets nothing; fills the sample's figures and returns the ids claimed. */
+async function timedClaimLoops(sample: RoundSample, loops: number, claim: () => Promise<string | undefined>): Promise<string[]> {
   const claimed: string[] = [];
   const statements0 = statements.count;
   const machine0 = machineCpu();
@@ -385,14 +334,13 @@ async function schedulerRound(app: App, sessionId: string, loops: number, n: num
     Array.from({ length: loops }, async () => {
       let inClaims = 0;
       for (;;) {
-        const agent = pool.pop()!;
         const c0 = performance.now();
-        const got = await app.services.tasks.claimNext(agent);
-        const c1 = performance.now();
-        inClaims += c1 - c0;
-        sample.claimMs.push(c1 - c0);
-        if (got) {
-          claimed.push(got.task.id);
+        const id = await claim();
+        const ms = performance.now() - c0;
+        inClaims += ms;
+        sample.claimMs.push(ms);
+        if (id !== undefined) {
+          claimed.push(id);
           continue;
         }
         // Nothing unlocked is QUEUED, and rows only leave QUEUED: the other loops' claims in
@@ -408,6 +356,17 @@ async function schedulerRound(app: App, sessionId: string, loops: number, n: num
   sample.cpuMs = (cpu.user + cpu.system) / 1000;
   sample.statements = statements.count - statements0;
   sample.machineBusyPercent = machineBusyPercent(machine0, machineCpu());
+  return claimed;
+}
+
+/** One round through TaskService.claimNext, each claim by a fresh idle agent of the pool. */
+async function schedulerRound(app: App, sessionId: string, loops: number, n: number, label: string): Promise<RoundSample> {
+  const db = app.database.db;
+  const ids = await fillQueue(db, sessionId, n, label);
+  const pool = await insertIdleAgents(app, sessionId, n + loops, label);
+  await sql`VACUUM ANALYZE agents`.execute(db);
+  const sample = emptySample('S', n);
+  const claimed = await timedClaimLoops(sample, loops, async () => (await app.services.tasks.claimNext(pool.pop()!))?.task.id);
   await delay(SETTLE_MS);
   await verifyRound(db, sample, ids, claimed, true);
   if (app.supervisor.liveAgentIds().length > 0) sample.problems.push('a process was started for a claim agent');
@@ -418,41 +377,14 @@ async function schedulerRound(app: App, sessionId: string, loops: number, n: num
 async function rawRound(db: Database, sessionId: string, loops: number, n: number, label: string): Promise<RoundSample> {
   const ids = await fillQueue(db, sessionId, n, label);
   const sample = emptySample('R', n);
-  const claimed: string[] = [];
-  const statements0 = statements.count;
-  const machine0 = machineCpu();
-  const cpu0 = process.cpuUsage();
-  const w0 = performance.now();
-  await Promise.all(
-    Array.from({ length: loops }, async () => {
-      let inClaims = 0;
-      for (;;) {
-        const c0 = performance.now();
-        const { rows } = await sql<{ id: string }>`
-          UPDATE tasks SET status = 'RUNNING'
-          WHERE id = (SELECT id FROM tasks WHERE status = 'QUEUED' AND session_id = ${sessionId}
-                      ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING id`.execute(db);
-        const ms = performance.now() - c0;
-        inClaims += ms;
-        sample.claimMs.push(ms);
-        if (rows[0]) {
-          claimed.push(rows[0].id);
-          continue;
-        }
-        // Nothing unlocked is QUEUED, and rows only leave QUEUED: the other loops' claims in
-        // flight take the rest (a claim that failed would have thrown; verifyRound counts leftovers).
-        sample.misses++;
-        break;
-      }
-      sample.loopClaimMs.push(inClaims);
-    }),
-  );
-  sample.wallMs = performance.now() - w0;
-  const cpu = process.cpuUsage(cpu0);
-  sample.cpuMs = (cpu.user + cpu.system) / 1000;
-  sample.statements = statements.count - statements0;
-  sample.machineBusyPercent = machineBusyPercent(machine0, machineCpu());
+  const claimed = await timedClaimLoops(sample, loops, async () => {
+    const { rows } = await sql<{ id: string }>`
+      UPDATE tasks SET status = 'RUNNING'
+      WHERE id = (SELECT id FROM tasks WHERE status = 'QUEUED' AND session_id = ${sessionId}
+                  ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id`.execute(db);
+    return rows[0]?.id;
+  });
   await verifyRound(db, sample, ids, claimed, false);
   return sample;
 }
@@ -761,9 +693,6 @@ async function startRun(app: App, options: Options): Promise<StartResult> {
 // ------------------------------------------------------------------------------------------
 // Report
 
-const mark = (ok: boolean): string => (ok ? 'ok' : 'MISS');
-const pad = (value: unknown, width: number): string => String(value).padStart(width);
-
 function printClaims(result: ClaimResult, kind: BenchDatabase['kind']): void {
   console.log(
     `\n1+2. Claims: ${result.agents} concurrent loops, ${result.tasksPerRound} QUEUED tasks per round, order ${result.order} ` +
@@ -853,15 +782,7 @@ async function main(): Promise<void> {
     })());
 
   // Ctrl-C or a kill still stops every agent and drops the database.
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  cleanUpOnSignal('cleaning up', cleanup);
 
   const started = performance.now();
   let claims: ClaimResult | undefined;
@@ -871,8 +792,7 @@ async function main(): Promise<void> {
   try {
     database = await createBenchDatabase(options.databaseUrl, root);
     console.log(
-      `scheduler bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${os.availableParallelism()} CPUs, ` +
-        `${Math.round(os.totalmem() / 1024 ** 3)} GB RAM; ${database.describe}` +
+      `scheduler bench: ${describeMachine()}; ${database.describe}` +
         `${database.kind === 'pglite' ? ' (the targets are for PostgreSQL)' : ''}; ` +
         `${options.agents} claim loops x ${options.tasks} tasks x ${options.rounds} rounds per side; ` +
         `${options.latencyTasks} latency tasks on ${options.latencyAgents} agents`,

@@ -27,7 +27,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { pino } from 'pino';
@@ -36,8 +35,8 @@ import type { ProcessExit } from '../server/supervisor/agent-process.js';
 import { ClaudeCodeAdapter } from '../server/supervisor/claude-code-adapter.js';
 import type { AgentLaunchSpec, SpawnCommand } from '../server/supervisor/runtime-adapter.js';
 import { Supervisor } from '../server/supervisor/supervisor.js';
+import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, percentile, round, within } from './support.js';
 
-const FAKE_CLAUDE = fileURLToPath(new URL('../test/support/fake-claude.mjs', import.meta.url));
 const MB = 1024 * 1024;
 const TARGET_SPAWN_RATIO = 0.8;
 const TARGET_RSS_PER_AGENT_MB = 2;
@@ -126,28 +125,6 @@ async function settleHeap(): Promise<void> {
 }
 
 const lagMs = (nanoseconds: number): number => Math.max(0, nanoseconds / 1e6 - LAG_RESOLUTION_MS);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
-
-function errorText(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  const abort = new AbortController();
-  try {
-    return await Promise.race([promise, delay(ms, 'timeout' as const, { signal: abort.signal })]);
-  } finally {
-    abort.abort();
-  }
-}
 
 /** Runs `task` over `items`, at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
@@ -600,9 +577,6 @@ async function spawnRun(bench: Bench, options: Options): Promise<SpawnResult> {
 // ------------------------------------------------------------------------------------------
 // Report
 
-const mark = (ok: boolean): string => (ok ? 'ok' : 'MISS');
-const pad = (value: unknown, width: number): string => String(value).padStart(width);
-
 function printStreaming(results: StreamResult[], options: Options): void {
   const watchdog = options.watchdogMs > 0 ? `, watchdog scan every ${options.watchdogMs} ms` : '';
   console.log(`\n1. Streaming: ${options.rate} events/s per agent, ${options.seconds} s window (counted in handlers.onEvent)${watchdog}`);
@@ -694,15 +668,7 @@ async function main(): Promise<void> {
   const bench = new Bench(home, workingDirectory);
 
   // Ctrl-C or a kill still takes every agent down.
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\n${signal}: stopping agents`);
-    void bench.cleanup().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  cleanUpOnSignal('stopping agents', () => bench.cleanup());
 
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -713,8 +679,7 @@ async function main(): Promise<void> {
   let stragglers = 0;
 
   console.log(
-    `supervisor bench: node ${process.version}, ${os.platform()} ${os.arch()}, ${os.availableParallelism()} CPUs, ` +
-      `${Math.round(os.totalmem() / 1024 / MB)} GB RAM, gc ${gc ? 'exposed' : 'not exposed'}; ` +
+    `supervisor bench: ${describeMachine()}, gc ${gc ? 'exposed' : 'not exposed'}; ` +
       `agents ${options.agents.join(',')}, ${options.seconds} s windows, ${options.rate} events/s per agent, ` +
       `watchdog ${options.watchdogMs > 0 ? `every ${options.watchdogMs} ms` : 'off'}`,
   );

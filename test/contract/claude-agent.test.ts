@@ -4,26 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
-import { startMockMessagesApi, type MockMessagesApi } from '../support/mock-messages-api.js';
 import { CREATE_AGENT, TASK_EVENTS } from '../support/operations.js';
-import { collect, startTestApp, type TestApp } from '../support/test-app.js';
+import { startRealClaudeTestApp, type RealClaudeTestApp } from '../support/real-claude-app.js';
+import { collect, startTestApp } from '../support/test-app.js';
 
 describe('the real claude binary through the API', () => {
-  let api: MockMessagesApi;
-  let t: TestApp;
+  let t: RealClaudeTestApp;
 
   beforeAll(async () => {
-    api = await startMockMessagesApi();
-    // cliPath null: the server finds the pinned @anthropic-ai/claude-code dependency itself.
-    t = await startTestApp({
-      cliPath: null,
-      agentEnvironment: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test-key', CLAUDE_CODE_MAX_RETRIES: '1' },
-    });
+    t = await startRealClaudeTestApp();
   });
-  afterAll(async () => {
-    await t?.stop();
-    await api?.close();
-  });
+  afterAll(() => t?.stop());
 
   it('runs a task with one tool call to SUCCEEDED and streams the transcript', async () => {
     const sessionId = await createSession(t, 'contract');
@@ -59,9 +50,9 @@ describe('the real claude binary through the API', () => {
     expect(liveEvents.map((e: any) => [e.seq, e.kind])).toEqual(ended.events.map((e: any) => [e.seq, e.kind]));
 
     // The prompt reached the model as a stream-json user message, never on argv.
-    const prompts = api.requests.map((r) => JSON.stringify(r.body));
+    const prompts = t.api.requests.map((r) => JSON.stringify(r.body));
     expect(prompts.some((body) => body.includes('USE_TOOL please'))).toBe(true);
-    expect(api.requests.every((r) => r.headers['x-claude-code-session-id'] === agent.cliSessionId)).toBe(true);
+    expect(t.api.requests.every((r) => r.headers['x-claude-code-session-id'] === agent.cliSessionId)).toBe(true);
   });
 
   it('reports an API failure as a typed task error', async () => {

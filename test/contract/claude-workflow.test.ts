@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, waitForTaskEnd } from '../support/fixtures.js';
-import { startMockMessagesApi, type MockMessagesApi } from '../support/mock-messages-api.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startRealClaudeTestApp, type RealClaudeTestApp } from '../support/real-claude-app.js';
 
 const PLAN = JSON.stringify({
   plan: {
@@ -18,20 +17,12 @@ const PLAN = JSON.stringify({
 });
 
 describe('a workflow on the real claude binary', () => {
-  let api: MockMessagesApi;
-  let t: TestApp;
+  let t: RealClaudeTestApp;
 
   beforeAll(async () => {
-    api = await startMockMessagesApi();
-    t = await startTestApp({
-      cliPath: null,
-      agentEnvironment: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: 'test-key', CLAUDE_CODE_MAX_RETRIES: '1' },
-    });
+    t = await startRealClaudeTestApp();
   });
-  afterAll(async () => {
-    await t?.stop();
-    await api?.close();
-  });
+  afterAll(() => t?.stop());
 
   it('plans, runs the subtasks on workers in dependency order, and answers', async () => {
     const sessionId = await createSession(t, 'claude-workflow');
@@ -60,7 +51,7 @@ describe('a workflow on the real claude binary', () => {
     expect(write.result).toMatch(/^Hello! You said: Write the summary/);
 
     // The real CLI sent the planning protocol, the worker instructions and the synthesis request to the API.
-    const prompts = api.requests.map((r) => JSON.stringify(r.body));
+    const prompts = t.api.requests.map((r) => JSON.stringify(r.body));
     expect(prompts.some((p) => p.includes('## How to answer'))).toBe(true);
     expect(prompts.some((p) => p.includes('List three facts about otters.'))).toBe(true);
     expect(prompts.some((p) => p.includes('Results of the subtasks this one depends on'))).toBe(true);

@@ -10,20 +10,17 @@
  * the server) and none (the agents outlive the kill, and only the restarted server's sweep can
  * end them); CRASH_RESTART_ISOLATION=auto|none pins one.
  */
-import { execa, type ResultPromise } from 'execa';
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.js';
 import { createLogger } from '../../server/logger.js';
-import { readProcessTable, readStartTime } from '../../server/supervisor/process-table.js';
-import { FAKE_CLAUDE } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { readStartTime } from '../../server/supervisor/process-table.js';
+import { mulberry32 } from '../support/seeded-random.js';
+import { agentProcesses, killAgentProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { createDurableTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const SEED = process.env.CRASH_RESTART_SEED ? Number(process.env.CRASH_RESTART_SEED) : randomInt(2 ** 31);
 const ROUNDS = Number(process.env.CRASH_RESTART_ROUNDS ?? 20);
@@ -44,27 +41,7 @@ const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 if (!Number.isSafeInteger(SEED)) throw new Error(`CRASH_RESTART_SEED must be an integer, got ${process.env.CRASH_RESTART_SEED}`);
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface RunningServer {
-  child: ResultPromise;
-  url: string;
-  /** The last lines the process wrote (stdout and stderr), for failure reports. */
-  output: string[];
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
-}
 
 interface Submitted {
   id: string;
@@ -78,108 +55,29 @@ const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $inp
 describe.sequential('kill -9 at random moments, restart on the same data', () => {
   let scratch: string;
   let database: TestDatabase;
-  let server: RunningServer | undefined;
+  let server: ServerProcess | undefined;
   /** AGENT_RUN_TAG values of our agents (their raw ids). */
   const agentTags = new Set<string>();
 
   beforeAll(async () => {
     scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-crash-'));
-    database = process.env.TEST_DATABASE_URL
-      ? await createTestDatabase()
-      : { dataDir: path.join(scratch, 'data'), drop: async () => {} };
+    database = await createDurableTestDatabase();
   });
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await server.child;
-    }
+    await server?.stop('SIGKILL');
     // Safety net only (the test asserts there are none): processes our agents' server started.
-    for (const entry of readProcessTable().tagged((tag) => agentTags.has(tag))) {
-      try {
-        process.kill(entry.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAgentProcesses(agentTags);
     await database?.drop();
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   });
 
-  function environment(isolation: string): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      HOME: scratch,
-      DATA_DIR: database.dataDir,
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
-      API_PORT: '0',
-      WORKSPACE_ROOT: path.join(scratch, 'workspace'),
-      CLAUDE_CLI_PATH: FAKE_CLAUDE,
-      ANTHROPIC_API_KEY: 'test-key',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: '2000',
-      AGENT_ISOLATION: isolation,
-    };
-  }
-
   /** Life n of the server (1 = the first start; round r is killed in life r). */
-  async function start(life: number): Promise<RunningServer> {
-    const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: environment(isolationOf(life)),
-      extendEnv: false,
-      reject: false,
-      buffer: false,
-    });
-    const output: string[] = [];
-    const keep = (line: string) => {
-      output.push(line);
-      if (output.length > 200) output.shift();
-    };
-    // Both pipes are read to the end, so a chatty server never blocks on a full pipe.
-    readline.createInterface({ input: child.stderr! }).on('line', keep);
-    const lines = readline.createInterface({ input: child.stdout! });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not report its URL:\n${output.join('\n')}`)), 30_000);
-      lines.on('line', (line) => {
-        keep(line);
-        const match = /http:\/\/[\d.]+:\d+\/graphql/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[0]);
-        }
-      });
-      void child.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`server exited before listening:\n${output.join('\n')}`));
-      });
-    });
-    return {
-      child,
-      url,
-      output,
-      async gql(query, variables) {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(15_000),
-        });
-        const body = (await response.json()) as { data?: any; errors?: unknown };
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return body.data;
-      },
-    };
-  }
-
-  /** Tagged processes of our agents alive right now, as pid + start time (names one process). */
-  function agentProcesses() {
-    return readProcessTable()
-      .tagged((tag) => agentTags.has(tag))
-      .map((entry) => ({ pid: entry.pid, startTime: entry.startTime, tag: entry.tag, comm: entry.comm }));
-  }
+  const start = (life: number) => startServerProcess({ scratch, database, environment: { AGENT_ISOLATION: isolationOf(life) } });
 
   it(`${ROUNDS} rounds of ${TASKS_PER_ROUND} tasks: nothing lost, nothing run twice at once, every failure explained`, { timeout: 300_000 }, async () => {
     const began = Date.now();
-    const rng = prng(SEED);
+    const rng = mulberry32(SEED);
     console.log(`[crash-restart] seed ${SEED} (replay with CRASH_RESTART_SEED=${SEED}); ${ROUNDS} rounds; database ${database.url ? 'postgres' : 'pglite'}`);
 
     server = await start(1);
@@ -202,7 +100,7 @@ describe.sequential('kill -9 at random moments, restart on the same data', () =>
     const survivorsOfKills: unknown[] = [];
     let outlivedKills = 0;
 
-    const submit = async (target: RunningServer, round: number, index: number): Promise<void> => {
+    const submit = async (target: ServerProcess, round: number, index: number): Promise<void> => {
       const title = `crash r${String(round).padStart(2, '0')} t${index} SLEEP ${TASK_MS}`;
       const data = await target.gql(CREATE_TASK, { input: { sessionId, title, maxAttempts: MAX_ATTEMPTS } });
       if (data.createTask.__typename !== 'CreateTaskSuccess') throw new Error(`createTask refused: ${JSON.stringify(data.createTask)}`);
@@ -238,7 +136,7 @@ describe.sequential('kill -9 at random moments, restart on the same data', () =>
       const exit = await victim.child;
       expect(exit.signal, `seed ${SEED}, round ${round}: the server ended before the kill:\n${victim.output.slice(-20).join('\n')}`).toBe('SIGKILL');
       // What the killed life left running; the restart must end all of it before it listens.
-      const leftBehind = agentProcesses();
+      const leftBehind = agentProcesses(agentTags);
       outlivedKills += leftBehind.length;
 
       const restartAt = Date.now();
@@ -262,11 +160,10 @@ describe.sequential('kill -9 at random moments, restart on the same data', () =>
 
     // Tasks whose createTask was cut off may exist too: wait for the whole session to settle.
     await waitForSession(server!, sessionId);
-    server!.child.kill('SIGTERM');
-    const stopped = await server!.child;
+    const stopped = await server!.stop('SIGTERM');
     expect(stopped.exitCode, server!.output.slice(-20).join('\n')).toBe(0);
     server = undefined;
-    const leftovers = agentProcesses();
+    const leftovers = agentProcesses(agentTags);
 
     const audit = await auditDatabase(sessionId, acknowledged);
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
@@ -290,7 +187,7 @@ describe.sequential('kill -9 at random moments, restart on the same data', () =>
   });
 
   /** Waits until every task acknowledged so far is terminal, polling through the API. */
-  async function drain(target: RunningServer, acknowledged: Submitted[], terminal: Map<string, string>, round: number): Promise<void> {
+  async function drain(target: ServerProcess, acknowledged: Submitted[], terminal: Map<string, string>, round: number): Promise<void> {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     for (;;) {
       const open = acknowledged.filter((t) => !terminal.has(t.id));
@@ -315,7 +212,7 @@ describe.sequential('kill -9 at random moments, restart on the same data', () =>
   }
 
   /** Waits until no task of the session is PENDING, QUEUED or RUNNING. */
-  async function waitForSession(target: RunningServer, sessionId: string): Promise<void> {
+  async function waitForSession(target: ServerProcess, sessionId: string): Promise<void> {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     for (;;) {
       const data = await target.gql(

@@ -2,23 +2,13 @@
  * The server as `npm start` runs it: a real Node process, its configuration errors, a
  * graceful SIGTERM, and a SIGKILL followed by a restart on the same data.
  */
-import { execa, type ResultPromise } from 'execa';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProcessTable, readStartTime } from '../../server/supervisor/process-table.js';
-import { FAKE_CLAUDE } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface RunningServer {
-  child: ResultPromise;
-  url: string;
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
-}
+import { readStartTime } from '../../server/supervisor/process-table.js';
+import { agentProcesses, runServerToExit, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { createDurableTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('the server process', () => {
   let scratch: string;
@@ -27,9 +17,7 @@ describe('the server process', () => {
 
   beforeAll(async () => {
     scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'acp-main-'));
-    database = process.env.TEST_DATABASE_URL
-      ? await createTestDatabase()
-      : { dataDir: path.join(scratch, 'data'), drop: async () => {} };
+    database = await createDurableTestDatabase();
   });
   afterAll(async () => {
     for (const pid of leftovers) {
@@ -41,59 +29,9 @@ describe('the server process', () => {
     await fs.rm(scratch, { recursive: true, force: true });
   });
 
-  function environment(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      HOME: scratch,
-      DATA_DIR: database.dataDir,
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
-      API_PORT: '0',
-      WORKSPACE_ROOT: path.join(scratch, 'workspace'),
-      CLAUDE_CLI_PATH: FAKE_CLAUDE,
-      ANTHROPIC_API_KEY: 'test-key',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: '2000',
-      ...extra,
-    };
-  }
+  const start = (environment: Record<string, string> = {}) => startServerProcess({ scratch, database, environment });
 
-  async function start(extra: Record<string, string> = {}): Promise<RunningServer> {
-    const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: environment(extra),
-      extendEnv: false,
-      reject: false,
-      buffer: false,
-    });
-    const lines = readline.createInterface({ input: child.stdout! });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('server did not report its URL')), 30_000);
-      lines.on('line', (line) => {
-        const match = /http:\/\/[\d.]+:\d+\/graphql/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[0]);
-        }
-      });
-      void child.then(() => reject(new Error('server exited before listening')));
-    });
-    return {
-      child,
-      url,
-      async gql(query, variables) {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-        });
-        const body = (await response.json()) as { data?: any; errors?: unknown };
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return body.data;
-      },
-    };
-  }
-
-  async function startRunningTask(server: RunningServer, title: string, maxAttempts: number) {
+  async function startRunningTask(server: ServerProcess, title: string, maxAttempts: number) {
     const session = await server.gql(`mutation { createSession(input: { name: "proc" }) { ... on CreateSessionSuccess { session { id } } } }`);
     const sessionId = session.createSession.session.id;
     const created = await server.gql(
@@ -112,12 +50,7 @@ describe('the server process', () => {
   }
 
   it('refuses a bad configuration with a message naming the variable', async () => {
-    const result = await execa('node', ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: environment({ API_PORT: 'abc', LOG_LEVEL: 'loud' }),
-      extendEnv: false,
-      reject: false,
-    });
+    const result = await runServerToExit({ scratch, database, environment: { API_PORT: 'abc', LOG_LEVEL: 'loud' } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('API_PORT');
     expect(result.stderr).toContain('LOG_LEVEL');
@@ -127,8 +60,7 @@ describe('the server process', () => {
   it('on SIGTERM stops agent processes, records them, and exits 0', async () => {
     const server = await start();
     const { agent, task } = await startRunningTask(server, 'SLEEP 30000', 1);
-    server.child.kill('SIGTERM');
-    const result = await server.child;
+    const result = await server.stop('SIGTERM');
     expect(result.exitCode).toBe(0);
     expect(() => process.kill(agent.pid, 0)).toThrow();
 
@@ -142,8 +74,7 @@ describe('the server process', () => {
       expect(data.agent.status).toBe('IDLE');
       expect(data.task).toEqual({ status: 'FAILED', error: { type: 'INTERRUPTED' } });
     } finally {
-      again.child.kill('SIGTERM');
-      await again.child;
+      await again.stop();
     }
   });
 
@@ -154,8 +85,7 @@ describe('the server process', () => {
     // GRANDCHILD leaves a tool process in the agent's group and one that escaped it with setsid.
     const { agent, task } = await startRunningTask(server, 'GRANDCHILD then SLEEP 3000', 2);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    server.child.kill('SIGKILL');
-    await server.child;
+    await server.stop('SIGKILL');
 
     const restartedAt = Date.now();
     const again = await start({ AGENT_ISOLATION: isolation });
@@ -167,7 +97,7 @@ describe('the server process', () => {
       const agentUuid = Buffer.from(agent.id, 'base64').toString().split(':')[1]!;
       const bootTime = Date.now() - os.uptime() * 1000;
       const ticks = 100; // USER_HZ on Linux
-      const leftovers = readProcessTable().tagged((tag) => tag === agentUuid)
+      const leftovers = agentProcesses(new Set([agentUuid]))
         .filter((entry) => bootTime + (entry.startTime / ticks) * 1000 < restartedAt - 100);
       expect(leftovers).toEqual([]);
       if (isolation === 'none') {
@@ -193,8 +123,7 @@ describe('the server process', () => {
       expect(requeue.payload.reason).toMatch(/^server_restart/);
       expect(data.agent.statusHistory.some((e: any) => /^server_restart/.test(e.reason))).toBe(true);
     } finally {
-      again.child.kill('SIGTERM');
-      await again.child;
+      await again.stop();
     }
   });
 });

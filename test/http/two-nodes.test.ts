@@ -4,19 +4,14 @@
  * every task to exactly one node. PGlite is single-process, so this runs only with
  * TEST_DATABASE_URL (as in CI).
  */
-import { execa, type ResultPromise } from 'execa';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.js';
 import { createLogger } from '../../server/logger.js';
-import { readProcessTable } from '../../server/supervisor/process-table.js';
-import { FAKE_CLAUDE } from '../support/test-app.js';
+import { agentProcesses, killAgentProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const NODES = ['node-a', 'node-b'] as const;
 const AGENTS_PER_NODE = 2;
@@ -27,18 +22,14 @@ const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
-interface RunningServer {
+interface NodeProcess extends ServerProcess {
   nodeId: string;
-  child: ResultPromise;
-  url: string;
-  output: string[];
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL database', () => {
   let scratch: string;
   let database: TestDatabase;
-  const servers: RunningServer[] = [];
+  const servers: NodeProcess[] = [];
   const agentTags = new Set<string>();
 
   beforeAll(async () => {
@@ -47,81 +38,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL dat
   });
 
   afterAll(async () => {
-    for (const server of servers) {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-        await server.child;
-      }
-    }
+    for (const server of servers) await server.stop('SIGKILL');
     // Safety net only (the test asserts there are none): processes our agents' servers started.
-    for (const entry of readProcessTable().tagged((tag) => agentTags.has(tag))) {
-      try {
-        process.kill(entry.pid, 'SIGKILL');
-      } catch {}
-    }
+    killAgentProcesses(agentTags);
     await database?.drop();
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   });
 
-  async function start(nodeId: string): Promise<RunningServer> {
-    const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: scratch,
-        DATABASE_URL: database.url!,
-        NODE_ID: nodeId,
-        API_PORT: '0',
-        // One workspace for both: the session's directory must resolve on either node.
-        WORKSPACE_ROOT: path.join(scratch, 'workspace'),
-        CLAUDE_CLI_PATH: FAKE_CLAUDE,
-        ANTHROPIC_API_KEY: 'test-key',
-        LOG_LEVEL: 'info',
-        SHUTDOWN_GRACE_MS: '2000',
-      },
-      extendEnv: false,
-      reject: false,
-      buffer: false,
-    });
-    const output: string[] = [];
-    const keep = (line: string) => {
-      output.push(line);
-      if (output.length > 200) output.shift();
-    };
-    readline.createInterface({ input: child.stderr! }).on('line', keep);
-    const lines = readline.createInterface({ input: child.stdout! });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${nodeId} did not report its URL:\n${output.join('\n')}`)), 30_000);
-      lines.on('line', (line) => {
-        keep(line);
-        const match = /http:\/\/[\d.]+:\d+\/graphql/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[0]);
-        }
-      });
-      void child.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`${nodeId} exited before listening:\n${output.join('\n')}`));
-      });
-    });
-    const server: RunningServer = {
-      nodeId,
-      child,
-      url,
-      output,
-      async gql(query, variables) {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(15_000),
-        });
-        const body = (await response.json()) as { data?: any; errors?: unknown };
-        if (body.errors) throw new Error(`${nodeId}: ${JSON.stringify(body.errors)}`);
-        return body.data;
-      },
-    };
+  async function start(nodeId: string): Promise<NodeProcess> {
+    // One scratch folder, so one workspace for both: the session's directory must resolve on either node.
+    const server = { nodeId, ...(await startServerProcess({ scratch, database, environment: { NODE_ID: nodeId }, name: nodeId })) };
     servers.push(server);
     return server;
   }
@@ -175,10 +101,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two nodes on one PostgreSQL dat
       const result = await server.child;
       expect(result.exitCode, `${server.nodeId}:\n${server.output.slice(-20).join('\n')}`).toBe(0);
     }
-    const leftovers = readProcessTable()
-      .tagged((tag) => agentTags.has(tag))
-      .map((entry) => ({ pid: entry.pid, tag: entry.tag, comm: entry.comm }));
-    expect(leftovers).toEqual([]);
+    expect(agentProcesses(agentTags)).toEqual([]);
 
     const handle = await openDatabase({ url: database.url, dataDir: database.dataDir, statementTimeoutMs: 30_000, logger: createLogger('silent') });
     try {

@@ -12,6 +12,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { readBoundedLines, type OversizedLineInfo } from '../../server/supervisor/bounded-line-reader.js';
+import { mulberry32 } from '../support/seeded-random.js';
 
 const MB = 1024 * 1024;
 
@@ -69,18 +70,6 @@ async function collectInOrder(chunks: Buffer[], maxLineBytes: number) {
     onOversizedLine: (info) => out.push({ oversized: info }),
   });
   return out;
-}
-
-/** Deterministic PRNG so that a failing case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Makes the GC callable here: retained-memory figures are only meaningful right after one. */
