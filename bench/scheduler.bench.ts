@@ -447,8 +447,7 @@ function summarise(samples: RoundSample[]): ClaimSide {
 }
 
 async function claimRun(app: App, options: Options): Promise<ClaimResult> {
-  const { services, config, supervisor } = app;
-  const db = app.database.db;
+  const { services, config } = app;
   const schedulerSession = await services.sessions.createSession({ name: 'bench claims: scheduler' });
   const rawSession = await services.sessions.createSession({ name: 'bench claims: raw' });
   // The product looks again for an idle agent on its own: claimNext retries a claim that found
