@@ -64,8 +64,8 @@ import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, pe
 
 const TARGET_CLAIM_RATIO = 0.7;
 const TARGET_START_P50_MS = 5;
-/** Tasks per side in the warm-up round (not reported). */
-const WARMUP_TASKS = 200;
+/** Tasks per side in the warm-up round (not reported): enough for the JIT and the plan caches to settle. */
+const WARMUP_TASKS = 1000;
 /** Discarded enqueue -> start samples after the agents' warm-up tasks. */
 const WARMUP_SAMPLES = 20;
 /** Rows per INSERT when filling a queue. */
