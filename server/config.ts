@@ -31,6 +31,7 @@ const environmentSchema = z.object({
   TASK_RETRY_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   WORKFLOW_MAX_WORKERS: z.coerce.number().int().min(1).max(100).default(4),
+  SYSTEM_STATUS_INTERVAL_MS: z.coerce.number().int().min(250).max(3_600_000).default(5_000),
   WORKSPACE_ROOT: z.string().min(1).default('./workspace'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
@@ -71,6 +72,7 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   TASK_RETRY_BACKOFF_MAX_MS: 'longest delay between attempts of a task in ms (default 120000)',
   SCHEDULER_INTERVAL_MS: 'how often idle agents look for queued work they were not woken for, 50 to 60000 ms (default 1000)',
   WORKFLOW_MAX_WORKERS: 'workers a workflow may create when none is idle, 1 to 100 (default 4)',
+  SYSTEM_STATUS_INTERVAL_MS: 'how often the systemStatus subscription sends an update without a change, 250 to 3600000 ms (default 5000)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   DATABASE_STATEMENT_TIMEOUT_MS: 'milliseconds, from 100 to 600000 (default 30000)',
@@ -102,6 +104,7 @@ export interface Config {
     schedulerIntervalMs: number;
     workflowMaxWorkers: number;
   };
+  systemStatusIntervalMs: number;
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   shutdownGraceMs: number;
@@ -186,6 +189,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
       workflowMaxWorkers: env.WORKFLOW_MAX_WORKERS,
     },
+    systemStatusIntervalMs: env.SYSTEM_STATUS_INTERVAL_MS,
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

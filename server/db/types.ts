@@ -267,6 +267,7 @@ export type RunRow = Selectable<RunsTable>;
 export type TaskEventRow = Selectable<TaskEventsTable>;
 export type CommunicationRow = Selectable<AgentCommunicationsTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
+export type MetricRow = Selectable<PerformanceMetricsTable>;
 export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type AgentUpdate = Updateable<AgentsTable>;

@@ -1,3 +1,4 @@
+import type { SystemStatus } from '../services/system-status.service.js';
 import type { AgentEventRow, AgentRow, CommunicationRow, IncidentRow, TaskEventRow, TaskRow } from '../db/types.js';
 
 /** A status transition of an agent, with the agent as it is after it. */
@@ -14,6 +15,7 @@ export interface Topics {
   /** A task as it is after a committed change of status or progress. */
   task: TaskRow;
   communication: CommunicationRow;
+  systemStatus: SystemStatus;
 }
 
 export class SubscriberOverflowError extends Error {

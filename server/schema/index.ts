@@ -11,6 +11,8 @@ import './types/agent-status.js';
 import './types/incident.js';
 import './types/message.js';
 import './types/workflow.js';
+import './types/system-status.js';
+import './types/metric.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -7,8 +7,10 @@ import { CrashPolicy } from './crash-policy.js';
 import type { ServiceDeps } from './deps.js';
 import { IncidentService } from './incident.service.js';
 import { MessageService } from './message.service.js';
+import { MetricService } from './metric.service.js';
 import { RunTracker } from './run-tracker.js';
 import { SessionService } from './session.service.js';
+import { SystemStatusService } from './system-status.service.js';
 import { TaskEventService } from './task-event.service.js';
 import { TaskService } from './task.service.js';
 import { WorkflowService } from './workflow.service.js';
@@ -26,6 +28,8 @@ export interface Services {
   messages: MessageService;
   workflows: WorkflowService;
   budgets: BudgetService;
+  systemStatus: SystemStatusService;
+  metrics: MetricService;
   /** Subscriptions read live events from here. */
   bus: ServiceDeps['bus'];
 }
@@ -54,5 +58,7 @@ export function createServices(deps: ServiceDeps): Services {
     void tasks.statusChanged(taskId, to).catch(failed);
     void workflows.statusChanged(taskId, to).catch(failed);
   };
-  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, bus: deps.bus };
+  const systemStatus = new SystemStatusService(deps);
+  const metrics = new MetricService(deps);
+  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, systemStatus, metrics, bus: deps.bus };
 }
