@@ -9,6 +9,7 @@ import { attachWebSocketServer } from './http/websocket.js';
 import { createGraphQLServer, type Yoga } from './http/yoga.js';
 import type { Logger } from './logger.js';
 import { EventBus } from './realtime/event-bus.js';
+import { RedisTransport } from './realtime/redis-transport.js';
 import { AgentWorkQueue } from './services/agent-work-queue.js';
 import { createServices, type Services } from './services/index.js';
 import { ClaudeCodeAdapter } from './supervisor/claude-code-adapter.js';
@@ -47,8 +48,10 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   });
   await migrateToLatest(database.db);
 
-  if (config.redisUrl) log.warn('REDIS_URL is set, but events are delivered in-process: run one node per database for now');
   const bus = new EventBus();
+  // With Redis, a subscriber on any node receives what every node publishes.
+  const redis = config.redisUrl ? await RedisTransport.connect(config.redisUrl, bus, log.child({ component: 'redis' })) : undefined;
+  if (redis) bus.useTransport(redis);
   const supervisor = new Supervisor(adapter, log.child({ component: 'supervisor' }), {
     graceMs: config.claude.stopGraceMs,
     maxLineBytes: config.claude.maxLineBytes,
@@ -67,7 +70,11 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     const probes = {
       ready: async () => {
         const databaseUp = await database.ping();
-        return { ok: databaseUp && !stopping, checks: { database: databaseUp, accepting: !stopping } };
+        const redisUp = redis ? redis.ready() : undefined;
+        return {
+          ok: databaseUp && redisUp !== false && !stopping,
+          checks: { database: databaseUp, ...(redis ? { redis: redisUp } : {}), accepting: !stopping },
+        };
       },
     };
     if (await handleHealth(req, res, probes)) return;
@@ -99,6 +106,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
         await services.manager.shutdown();
         await closed;
         supervisor.dispose();
+        await redis?.close();
         await database.close();
       })();
       return stopped;

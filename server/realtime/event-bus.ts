@@ -29,18 +29,38 @@ export interface Subscription<T> extends AsyncIterableIterator<T> {
   close(): void;
 }
 
+/** Carries publications between the nodes that share a database (Redis); absent on one node. */
+export interface BusTransport {
+  /** Sends to every node, this one included, whose receive() hands it to the local subscribers. */
+  send(topic: keyof Topics, scope: string, payload: unknown): boolean;
+  close(): Promise<void>;
+}
+
 /**
- * In-process publish/subscribe. Subscribing registers at once (not on first read), so a
- * caller can subscribe, then replay from the database, and miss nothing in between.
- * Each subscriber has a bounded buffer: one that cannot keep up is ended with an error
- * instead of growing the server's memory.
+ * Publish/subscribe, in process or across nodes through a transport. Subscribing registers at
+ * once (not on first read), so a caller can subscribe, then replay from the database, and miss
+ * nothing in between. Each subscriber has a bounded buffer: one that cannot keep up is ended
+ * with an error instead of growing the server's memory.
  */
 export class EventBus {
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private transport: BusTransport | undefined;
 
   constructor(private readonly bufferLimit = 10_000) {}
 
+  /** From now on publications go through the transport (and come back through receive). */
+  useTransport(transport: BusTransport): void {
+    this.transport = transport;
+  }
+
   publish<K extends keyof Topics>(topic: K, scope: string, payload: Topics[K]): void {
+    // A transport that cannot send (Redis down) leaves this node's subscribers served directly.
+    if (this.transport?.send(topic, scope, payload)) return;
+    this.receive(topic, scope, payload);
+  }
+
+  /** Hands a publication to this node's subscribers. */
+  receive(topic: keyof Topics, scope: string, payload: unknown): void {
     const set = this.listeners.get(`${topic}:${scope}`);
     if (!set) return;
     for (const listener of [...set]) listener(payload);
