@@ -3,7 +3,9 @@ import { insertAgentEvent, listAgentEvents } from '../db/repositories/agent-even
 import type { Executor } from '../db/repositories/executor.js';
 import type { AgentEventRow, AgentRow, AgentStatus, AgentUpdate } from '../db/types.js';
 import { newId } from '../ids.js';
+import { releaseWaitingTasksOf } from '../db/repositories/task.repository.js';
 import type { ServiceDeps } from './deps.js';
+import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
 
 /**
@@ -11,7 +13,10 @@ import { inTransaction, type AfterCommit } from './transaction.js';
  * (after commit) an agentStatusUpdated publication, together.
  */
 export class AgentLifecycle {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly taskEvents: TaskEventService,
+  ) {}
 
   async transition(
     trx: Executor,
@@ -28,7 +33,23 @@ export class AgentLifecycle {
     const agent = await updateAgent(trx, agentId, { ...patch, status: to, lastEventSeq: seq });
     const event = await insertAgentEvent(trx, { id: newId(), agentId, seq, fromStatus: current.status, toStatus: to, reason });
     afterCommit(() => this.deps.bus.publish('agentStatus', 'all', { event, agent }));
+    if (to === 'TERMINATED' || to === 'FAILED') await this.releaseTasks(trx, afterCommit, agent, reason);
     return agent;
+  }
+
+  /**
+   * An agent that will take no more work gives back the tasks waiting for it: they return to
+   * the session's queue for their role (the scheduler's sweep hands them on).
+   */
+  private async releaseTasks(trx: Executor, afterCommit: AfterCommit, agent: AgentRow, reason: string): Promise<void> {
+    for (const task of await releaseWaitingTasksOf(trx, agent.id)) {
+      await this.taskEvents.append(trx, afterCommit, {
+        taskId: task.id,
+        runId: null,
+        kind: 'STATUS',
+        payload: { from: task.status, to: task.status, reason: `agent ${agent.name} is ${agent.status} (${reason}); any agent of the session may take it` },
+      });
+    }
   }
 
   /** Publishes a transition another statement wrote (the claim). */

@@ -40,7 +40,7 @@ export function createServices(deps: ServiceDeps): Services {
   const taskEvents = new TaskEventService(deps);
   const communications = new CommunicationService(deps);
   const incidents = new IncidentService(deps);
-  const lifecycle = new AgentLifecycle(deps);
+  const lifecycle = new AgentLifecycle(deps, taskEvents);
   const budgets = new BudgetService(deps, taskEvents);
   const runs = new RunTracker(deps, taskEvents, communications, lifecycle, budgets);
   const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));

@@ -1,9 +1,9 @@
-import { findAgentForUpdate, updateAgent } from '../db/repositories/agent.repository.js';
+import { findAgentForUpdate, findAgentsByIds, updateAgent } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import { insertMetrics } from '../db/repositories/metric.repository.js';
 import { findRunningRunForAgent, updateRun } from '../db/repositories/run.repository.js';
 import { addTaskUsage, findTaskForUpdate, updateTask } from '../db/repositories/task.repository.js';
-import { findWorkflowOfSubtask } from '../db/repositories/workflow.repository.js';
+import { findWorkflowOfSubtask, findWorkflowsByIds } from '../db/repositories/workflow.repository.js';
 import type { RunRow, TaskErrorType, TaskRow, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
@@ -42,6 +42,9 @@ export interface RunEnding {
   errorType: TaskErrorType;
   reason: string;
 }
+
+/** How a turn can end its task. */
+type EndedStatus = 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** Running totals the CLI reported for the session; per-turn usage is the difference. */
 interface SessionTotals {
@@ -170,16 +173,18 @@ export class RunTracker {
   private async finish(agentId: string, run: ActiveRun, outcome: TurnOutcome): Promise<void> {
     const usage = this.turnUsage(agentId, outcome);
     const ending = this.endings.get(run.runId);
-    // A stop we asked for decides the reason; a turn that completed anyway keeps its success.
-    // A limit wins even over a turn that completed: its transcript was cut short or it overran.
-    const ok = outcome.ok && ending?.status !== 'FAILED';
-    const status: TaskStatus = ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
-    const errorType = ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
-    const message = ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
     const durationMs = Date.now() - run.startedAt;
     await inTransaction(this.deps.db, async (trx, afterCommit) => {
       const task = await findTaskForUpdate(trx, run.taskId);
       if (!task) return;
+      // A stop we asked for decides the reason; a turn that completed anyway keeps its success,
+      // except a workflow's root, whose completed turn would move the cancelled workflow on.
+      // A limit wins even over a turn that completed: its transcript was cut short or it overran.
+      const cancelWins = ending?.status === 'CANCELLED' && (await findWorkflowsByIds(trx, [task.id])).length > 0;
+      const ok = outcome.ok && ending?.status !== 'FAILED' && !cancelWins;
+      const status: EndedStatus = ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+      const errorType = ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
+      const message = ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
       await this.events.append(trx, afterCommit, {
         taskId: run.taskId,
         runId: run.runId,
@@ -187,52 +192,84 @@ export class RunTracker {
         payload: { ...outcome, costUsd: usage.costUsd, tokens: usage.tokens, droppedBytes: run.droppedBytes },
       });
       await addTaskUsage(trx, run.taskId, { costUsd: usage.costUsd, ...usage.tokens });
+      await insertMetrics(trx, runMetrics(agentId, run.taskId, durationMs, usage));
+      await this.settleAgentAfterTurn(trx, afterCommit, agentId, task.title, usage.costUsd, errorType, message);
+      await this.settleTask(trx, afterCommit, { agentId, run, outcome, usage, durationMs, task, ending, ok, status, errorType, message });
+      // Last, so that what the turn settled (a plan's subtasks, a requeue) is covered too.
       if (usage.costUsd > 0) {
         await this.budgets.failWaitingIfSpent(trx, afterCommit, run.taskId);
         afterCommit(() => this.hooks.costAdded(run.taskId));
       }
-      await insertMetrics(trx, runMetrics(agentId, run.taskId, durationMs, usage));
-      await this.settleAgentAfterTurn(trx, afterCommit, agentId, task.title, usage.costUsd, errorType, message);
-      const runUsage = { ...usage.tokens, numTurns: outcome.numTurns, durationMs, droppedBytes: run.droppedBytes };
-      // Cut short from outside, or a failure another attempt may cure: the policy decides.
-      const mayRetry = !ok && (ending?.status === 'INTERRUPTED' || (!ending && isRetryable(errorType!)));
-      if (mayRetry) {
-        const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify(runUsage) });
-        await this.interruptRun(trx, afterCommit, runRow, {
-          errorType: errorType!,
-          reason: message ?? 'interrupted',
-          runState: ending ? 'INTERRUPTED' : 'FAILED',
-        });
-        return;
-      }
-      await updateRun(trx, run.runId, {
-        state: status === 'CANCELLED' ? 'CANCELLED' : status,
-        finishedAt: new Date(),
-        reason: ok ? 'completed' : `${errorType}: ${message ?? ''}`,
-        costUsd: usage.costUsd,
-        usage: JSON.stringify(runUsage),
-      });
-      // A workflow's manager turn may not end its task (a plan starts the subtasks).
-      if (ok && (await this.hooks.managerTurnEnded(trx, afterCommit, task, run.runId, outcome.text ?? ''))) return;
-      await updateTask(trx, run.taskId, {
-        status,
-        result: outcome.text ?? null,
-        errorType,
-        errorMessage: message,
-        progress: ok ? 1 : task.progress,
-        finishedAt: new Date(),
-        retryAt: null,
-      });
-      await this.events.appendStatus(trx, afterCommit, run.taskId, run.runId, {
-        from: task.status,
-        to: status,
-        reason: ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
-      });
-      await this.reportResult(trx, afterCommit, task, agentId, outcome.text ?? message ?? '');
     });
     this.active.delete(agentId);
     this.endings.delete(run.runId);
     await this.hooks.turnEnded(agentId);
+  }
+
+  /** The run and its task after a turn: ended, requeued by the retry policy, or moved on by a workflow. */
+  private async settleTask(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    turn: {
+      agentId: string;
+      run: ActiveRun;
+      outcome: TurnOutcome;
+      usage: { costUsd: number; tokens: TokenUsage };
+      durationMs: number;
+      task: TaskRow;
+      ending: RunEnding | undefined;
+      ok: boolean;
+      status: EndedStatus;
+      errorType: TaskErrorType | null;
+      message: string | null;
+    },
+  ): Promise<void> {
+    const { agentId, run, outcome, usage, task, ending, ok, status, errorType, message } = turn;
+    const runUsage = { ...usage.tokens, numTurns: outcome.numTurns, durationMs: turn.durationMs, droppedBytes: run.droppedBytes };
+    if (task.status !== 'RUNNING') {
+      // Ended meanwhile from elsewhere (a cancel through another node, a stop that found no live
+      // process here): the turn's transcript and cost count, its outcome does not.
+      const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify(runUsage) });
+      if (runRow.state === 'RUNNING') {
+        await updateRun(trx, run.runId, { state: 'INTERRUPTED', finishedAt: new Date(), reason: `the task was ${task.status} meanwhile` });
+      }
+      return;
+    }
+    // Cut short from outside, or a failure another attempt may cure: the policy decides.
+    const mayRetry = !ok && (ending?.status === 'INTERRUPTED' || (!ending && isRetryable(errorType!)));
+    if (mayRetry) {
+      const runRow = await updateRun(trx, run.runId, { costUsd: usage.costUsd, usage: JSON.stringify(runUsage) });
+      await this.interruptRun(trx, afterCommit, runRow, {
+        errorType: errorType!,
+        reason: message ?? 'interrupted',
+        runState: ending ? 'INTERRUPTED' : 'FAILED',
+      });
+      return;
+    }
+    await updateRun(trx, run.runId, {
+      state: status,
+      finishedAt: new Date(),
+      reason: ok ? 'completed' : `${errorType}: ${message ?? ''}`,
+      costUsd: usage.costUsd,
+      usage: JSON.stringify(runUsage),
+    });
+    // A workflow's manager turn may not end its task (a plan starts the subtasks).
+    if (ok && (await this.hooks.managerTurnEnded(trx, afterCommit, task, run.runId, outcome.text ?? ''))) return;
+    await updateTask(trx, run.taskId, {
+      status,
+      result: outcome.text ?? null,
+      errorType,
+      errorMessage: message,
+      progress: ok ? 1 : task.progress,
+      finishedAt: new Date(),
+      retryAt: null,
+    });
+    await this.events.appendStatus(trx, afterCommit, run.taskId, run.runId, {
+      from: task.status,
+      to: status,
+      reason: ok ? 'the agent finished its turn' : `${errorType}: ${message ?? ''}`,
+    });
+    await this.reportResult(trx, afterCommit, task, agentId, outcome.text ?? message ?? '');
   }
 
   /** The task's outcome, told to whoever gave it: the workflow's manager, or a person (null). */
@@ -338,7 +375,11 @@ export class RunTracker {
     const retry = !why.cancel && !why.fail && attemptsLeft > 0 && isRetryable(why.errorType);
     const to: TaskStatus = why.cancel ? 'CANCELLED' : retry ? 'QUEUED' : 'FAILED';
     const delayMs = retry ? retryDelayMs(why.errorType, task.attempts, this.deps.config.tasks.retry) : 0;
+    // Requeued from an agent that is going away: any agent of the session may take it.
+    const [agent] = retry ? await findAgentsByIds(trx, [run.agentId]) : [];
+    const untie = agent !== undefined && ['TERMINATING', 'TERMINATED', 'FAILED'].includes(agent.status);
     await updateTask(trx, task.id, {
+      ...(untie ? { agentId: null } : {}),
       status: to,
       errorType: why.errorType,
       errorMessage: why.reason,

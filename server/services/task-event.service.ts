@@ -49,7 +49,7 @@ export class TaskEventService {
   }
 
   /** A status transition, recorded with its reason. */
-  appendStatus(
+  async appendStatus(
     trx: Executor,
     afterCommit: AfterCommit,
     taskId: string,
@@ -57,8 +57,9 @@ export class TaskEventService {
     transition: { from: TaskStatus | null; to: TaskStatus; reason: string },
   ): Promise<TaskEventRow> {
     afterCommit(() => this.onStatus(taskId, transition.to));
-    this.taskChanged(afterCommit, taskId);
-    return this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
+    const event = await this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
+    await this.taskChanged(trx, afterCommit, taskId);
+    return event;
   }
 
   /** Publishes a status event another statement wrote (the claim) with the task it left. */
@@ -68,13 +69,13 @@ export class TaskEventService {
     this.deps.bus.publish('task', 'all', task);
   }
 
-  /** Publishes the task as committed (status, progress, cost) on `taskUpdated`. */
-  taskChanged(afterCommit: AfterCommit, taskId: string): void {
-    afterCommit(() => {
-      void findTasksByIds(this.deps.db, [taskId])
-        .then(([task]) => task && this.deps.bus.publish('task', 'all', task))
-        .catch((error: unknown) => this.deps.log.warn({ err: error, taskId }, 'could not publish a task update'));
-    });
+  /**
+   * Publishes the task on `taskUpdated` once the caller commits, as its transaction left it: read
+   * inside the transaction (after its updates, under its row lock), so updates publish in order.
+   */
+  async taskChanged(trx: Executor, afterCommit: AfterCommit, taskId: string): Promise<void> {
+    const [task] = await findTasksByIds(trx, [taskId]);
+    if (task) afterCommit(() => this.deps.bus.publish('task', 'all', task));
   }
 
   listAfter(taskId: string, afterSeq: number, limit: number): Promise<TaskEventRow[]> {

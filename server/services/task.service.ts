@@ -19,7 +19,7 @@ import {
   updateTask,
   type TaskFilter,
 } from '../db/repositories/task.repository.js';
-import { AGENT_ROLES, type AgentRow, type RunRow, type TaskErrorType, type TaskRow, type TaskStatus } from '../db/types.js';
+import { AGENT_ROLES, type AgentRow, type RunRow, type TaskErrorType, type TaskRow, type TaskStatus, type WorkflowRow } from '../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
@@ -31,6 +31,7 @@ import type { RunTracker } from './run-tracker.js';
 import type { SessionService } from './session.service.js';
 import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
+import { findWorkflowsByIds, setWorkflowManager, updateWorkflow } from '../db/repositories/workflow.repository.js';
 import { instructionFor } from './task-instructions.js';
 import { parseInput } from './validation.js';
 
@@ -267,13 +268,53 @@ export class TaskService {
       if (task.status !== 'FAILED' && task.status !== 'CANCELLED') {
         throw new ConflictError('id', `Task is ${task.status}; only FAILED or CANCELLED tasks can be retried.`);
       }
-      await this.requeue(trx, afterCommit, task, 'retried by request');
+      const [deadDependency] = (await this.dependenciesIn(trx, task.id)).filter((d) => d.status === 'FAILED' || d.status === 'CANCELLED');
+      if (deadDependency) {
+        throw new ConflictError('id', `Its dependency ${JSON.stringify(deadDependency.title)} is ${deadDependency.status}; retry that one first.`);
+      }
+      const [workflow] = await findWorkflowsByIds(trx, [task.id]);
+      if (workflow) await this.retryWorkflow(trx, afterCommit, task, workflow);
+      else await this.requeue(trx, afterCommit, task, 'retried by request');
     });
     return this.getTask(taskId);
   }
 
-  private async requeue(trx: Executor, afterCommit: AfterCommit, task: TaskRow, reason: string): Promise<void> {
-    const to = (await countUnfinishedDependencies(trx, task.id)) > 0 ? 'PENDING' : 'QUEUED';
+  /**
+   * A workflow resumes where it stopped: without an accepted plan the manager plans again (with a
+   * correction allowed again); with one, its failed and cancelled subtasks run again and the
+   * manager answers once all have ended (at once, when none needs running again).
+   */
+  private async retryWorkflow(trx: Executor, afterCommit: AfterCommit, root: TaskRow, workflow: WorkflowRow): Promise<void> {
+    if (!workflow.plan) {
+      await updateWorkflow(trx, workflow.id, { phase: 'PLANNING', rejectedPlans: 0, planErrors: null });
+      await this.requeue(trx, afterCommit, root, 'retried by request; the manager plans again', 'QUEUED');
+      return;
+    }
+    let again = 0;
+    for (const { id } of await listTasks(trx, { parentTaskId: root.id }, { limit: 1000, inverted: false })) {
+      // Read under lock: retrying one subtask may already have brought back its dependents.
+      const subtask = await findTaskForUpdate(trx, id);
+      if (subtask?.status !== 'FAILED' && subtask?.status !== 'CANCELLED') continue;
+      await this.requeue(trx, afterCommit, subtask, `its workflow ${JSON.stringify(root.title)} was retried`);
+      again += 1;
+    }
+    await updateWorkflow(trx, workflow.id, { phase: again > 0 ? 'RUNNING' : 'SYNTHESIZING' });
+    await this.requeue(
+      trx,
+      afterCommit,
+      root,
+      again > 0 ? `retried by request; ${again} subtask(s) run again` : 'retried by request; the manager answers again',
+      again > 0 ? 'PENDING' : 'QUEUED',
+    );
+  }
+
+  private async dependenciesIn(trx: Executor, taskId: string): Promise<TaskRow[]> {
+    const edges = await findDependencyEdges(trx, [taskId]);
+    return findTasksByIds(trx, edges.map((e) => e.dependsOnTaskId));
+  }
+
+  private async requeue(trx: Executor, afterCommit: AfterCommit, task: TaskRow, reason: string, status?: 'PENDING' | 'QUEUED'): Promise<void> {
+    const to = status ?? ((await countUnfinishedDependencies(trx, task.id)) > 0 ? 'PENDING' : 'QUEUED');
     await updateTask(trx, task.id, {
       status: to,
       maxAttempts: Math.max(task.maxAttempts, task.attempts + 1),
@@ -441,19 +482,18 @@ export class TaskService {
     );
     let prompt = plainPrompt;
     if (prompt === null) {
-      // A workflow's root or subtask: the workflow words the instruction, and names who gives it.
-      prompt = await inTransaction(db, async (trx, afterCommit) => {
-        const instruction = await instructionFor(trx, task, task.attempts);
-        await this.communications.record(trx, afterCommit, {
-          sessionId: task.sessionId,
-          fromAgentId: instruction.fromAgentId,
-          toAgentId: agent.id,
-          taskId: task.id,
-          messageType: 'TASK_ASSIGNMENT',
-          content: instruction.prompt,
+      try {
+        prompt = await this.recordWorkflowInstruction(task, agent);
+      } catch (error) {
+        // Claimed but not started: the run ends at once (and is retried), the agent is free again.
+        this.deps.log.error({ err: error, taskId: task.id }, 'could not prepare the instruction');
+        await inTransaction(db, async (trx, afterCommit) => {
+          const run = await findRunningRunForAgent(trx, agent.id);
+          if (run) await this.runs.interruptRun(trx, afterCommit, run, { errorType: 'INTERRUPTED', reason: `the instruction could not be prepared: ${(error as Error).message}` });
+          await this.lifecycle.transition(trx, afterCommit, agent.id, 'IDLE', 'the claimed task could not start');
         });
-        return instruction.prompt;
-      });
+        return undefined;
+      }
     } else {
       this.communications.recordedElsewhere({
         id: ids.communicationId, sessionId: task.sessionId, fromAgentId: null, toAgentId: agent.id, taskId: task.id,
@@ -461,6 +501,24 @@ export class TaskService {
       });
     }
     return { task, run: { id: ids.runId, attempt: task.attempts }, prompt };
+  }
+
+  /** A workflow's root or subtask: the workflow words the instruction, and names who gives it. */
+  private recordWorkflowInstruction(task: TaskRow, agent: AgentRow): Promise<string> {
+    return inTransaction(this.deps.db, async (trx, afterCommit) => {
+      // Another manager may have taken a root whose first manager is gone.
+      if (task.requiredRole === 'MANAGER') await setWorkflowManager(trx, task.id, agent.id);
+      const instruction = await instructionFor(trx, task, task.attempts);
+      await this.communications.record(trx, afterCommit, {
+        sessionId: task.sessionId,
+        fromAgentId: instruction.fromAgentId,
+        toAgentId: agent.id,
+        taskId: task.id,
+        messageType: 'TASK_ASSIGNMENT',
+        content: instruction.prompt,
+      });
+      return instruction.prompt;
+    });
   }
 
   /** Checks, under lock, that an agent exists in the session, is alive and fits the role. */

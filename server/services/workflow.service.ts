@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findAgentsBySessionIds } from '../db/repositories/agent.repository.js';
+import { findAgentsByIds, findAgentsBySessionIds } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import { findTaskForUpdate, findTasksByIds, listTasks, updateTask } from '../db/repositories/task.repository.js';
 import {
@@ -7,6 +7,7 @@ import {
   findRunningWorkflowsOnNode,
   findWorkflowOfSubtask,
   findWorkflowsByIds,
+  findWorkflowsWithoutManager,
   insertWorkflow,
   updateWorkflow,
 } from '../db/repositories/workflow.repository.js';
@@ -69,6 +70,7 @@ export class WorkflowService {
     const manager = parsed.managerAgentId
       ? await this.agents.getAgent(parsed.managerAgentId, 'managerAgentId')
       : await this.findOrCreateManager(session.id, parsed.workerModel);
+    if (manager.sessionId !== session.id) throw new InvalidInputError('managerAgentId', 'the agent belongs to another session');
     if (manager.role !== 'MANAGER') throw new InvalidInputError('managerAgentId', `agent ${manager.name} is a ${manager.role}, not a manager`);
     const title = parsed.title ?? firstLine(parsed.description);
     const root = await inTransaction(this.deps.db, async (trx, afterCommit) => {
@@ -206,7 +208,7 @@ export class WorkflowService {
       const ended = subtasks.filter((t) => TERMINAL_TASK_STATUSES.includes(t.status));
       // The final answer is the last step, so progress reaches 1 only with it.
       await updateTask(trx, root.id, { progress: ended.length / (subtasks.length + 1) });
-      this.events.taskChanged(afterCommit, root.id);
+      await this.events.taskChanged(trx, afterCommit, root.id);
       if (ended.length < subtasks.length || workflow.phase !== 'RUNNING' || root.status !== 'PENDING') return;
       const succeeded = ended.filter((t) => t.status === 'SUCCEEDED').length;
       await updateWorkflow(trx, workflow.id, { phase: 'SYNTHESIZING' });
@@ -240,6 +242,12 @@ export class WorkflowService {
       for (const workflow of await findRunningWorkflowsOnNode(this.deps.db, this.deps.config.nodeId)) {
         await this.ensureWorkers(workflow.id);
       }
+      // A root whose manager is gone waits in the session's queue for managers: make sure one exists.
+      for (const workflow of await findWorkflowsWithoutManager(this.deps.db, this.deps.config.nodeId)) {
+        await this.findOrCreateManager(workflow.sessionId, workflow.workerModel ?? undefined).catch((error: unknown) => {
+          if (!(error instanceof CapacityReachedError)) throw error;
+        });
+      }
     } catch (error) {
       this.deps.log.warn({ err: error }, 'staffing workflows failed');
     }
@@ -261,6 +269,9 @@ export class WorkflowService {
   private async topUpWorkers(workflowId: string): Promise<void> {
     const [workflow] = await findWorkflowsByIds(this.deps.db, [workflowId]);
     if (!workflow || workflow.phase !== 'RUNNING') return;
+    // Only the manager's node staffs a workflow, so two nodes never both create its workers.
+    const [manager] = workflow.managerAgentId ? await findAgentsByIds(this.deps.db, [workflow.managerAgentId]) : [];
+    if (manager && manager.nodeId !== this.deps.config.nodeId) return;
     const waiting = (await this.subtasksOf(this.deps.db, workflowId)).filter((t) => t.status === 'QUEUED' && !t.agentId).length;
     const workers = (await findAgentsBySessionIds(this.deps.db, [workflow.sessionId])).filter(
       (a) => a.role === 'WORKER' && !['TERMINATING', 'TERMINATED', 'FAILED'].includes(a.status),

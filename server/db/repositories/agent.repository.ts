@@ -1,6 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { AgentRole, AgentRow, AgentStatus, AgentUpdate, AgentsTable } from '../types.js';
-import { CLAIMABLE } from './claimable.js';
+import { CLAIMABLE, ELIGIBLE } from './claimable.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
 
@@ -70,7 +70,7 @@ export async function findIdleAgentsWithWork(db: Executor, nodeId: string): Prom
 export async function findIdleAgentsForTask(db: Executor, taskId: string, nodeId: string): Promise<(AgentRow & { taskRetryAt: Date | null })[]> {
   const { rows } = await sql<AgentRow & { taskRetryAt: Date | null }>`
     SELECT a.*, t.retry_at AS task_retry_at
-    FROM tasks t JOIN agents a ON ${CLAIMABLE}
+    FROM tasks t JOIN agents a ON ${ELIGIBLE}
     WHERE t.id = ${taskId} AND a.status = 'IDLE' AND a.node_id = ${nodeId}
     ORDER BY a.id`.execute(db);
   return rows;

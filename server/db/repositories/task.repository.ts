@@ -191,3 +191,19 @@ export async function findWaitingInSubtreeForUpdate(db: Executor, taskId: string
     FOR UPDATE OF t`.execute(db);
   return rows;
 }
+
+/** Waiting tasks tied to an agent, untied (locked rows, returned as they were). */
+export async function releaseWaitingTasksOf(db: Executor, agentId: string): Promise<TaskRow[]> {
+  const tied = await db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('agentId', '=', agentId)
+    .where('status', 'in', ['PENDING', 'QUEUED'])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  if (tied.length > 0) {
+    await db.updateTable('tasks').set({ agentId: null, updatedAt: new Date() }).where('id', 'in', tied.map((t) => t.id)).execute();
+  }
+  return tied;
+}

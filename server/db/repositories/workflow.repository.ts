@@ -41,3 +41,28 @@ export async function findRunningWorkflowsOnNode(db: Executor, nodeId: string): 
     .orderBy('workflows.id')
     .execute();
 }
+
+/** The manager that took the workflow's root over (its first one is gone). */
+export async function setWorkflowManager(db: Executor, workflowId: string, agentId: string): Promise<void> {
+  await db
+    .updateTable('workflows')
+    .set({ managerAgentId: agentId, updatedAt: new Date() })
+    .where('id', '=', workflowId)
+    .where((eb) => eb.or([eb('managerAgentId', 'is', null), eb('managerAgentId', '!=', agentId)]))
+    .execute();
+}
+
+/** Workflows whose root waits for a manager and has none, last managed from this node. */
+export async function findWorkflowsWithoutManager(db: Executor, nodeId: string): Promise<WorkflowRow[]> {
+  return db
+    .selectFrom('workflows')
+    .innerJoin('tasks as root', 'root.id', 'workflows.id')
+    .leftJoin('agents as manager', 'manager.id', 'workflows.managerAgentId')
+    .selectAll('workflows')
+    .where('workflows.phase', 'in', ['PLANNING', 'SYNTHESIZING'])
+    .where('root.status', '=', 'QUEUED')
+    .where('root.agentId', 'is', null)
+    .where((eb) => eb.or([eb('manager.nodeId', '=', nodeId), eb('manager.id', 'is', null)]))
+    .orderBy('workflows.id')
+    .execute();
+}
