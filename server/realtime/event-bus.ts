@@ -1,4 +1,5 @@
 import type { SystemStatus } from '../services/system-status.service.js';
+import type { TaskStop } from '../services/task.service.js';
 import type { AgentEventRow, AgentRow, CommunicationRow, IncidentRow, TaskEventRow, TaskRow } from '../db/types.js';
 
 /** A status transition of an agent, with the agent as it is after it. */
@@ -16,6 +17,8 @@ export interface Topics {
   task: TaskRow;
   communication: CommunicationRow;
   systemStatus: SystemStatus;
+  /** A node asks the node that supervises an agent to stop its turn (a cancel, a spent budget). */
+  stopTurn: { agentId: string; taskId: string; stop: TaskStop };
 }
 
 export class SubscriberOverflowError extends Error {

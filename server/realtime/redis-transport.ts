@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { BusTransport, EventBus, Topics } from './event-bus.js';
 
-const TOPICS: (keyof Topics)[] = ['taskEvent', 'agentStatus', 'incident', 'task', 'communication', 'systemStatus'];
+const TOPICS: (keyof Topics)[] = ['taskEvent', 'agentStatus', 'incident', 'task', 'communication', 'systemStatus', 'stopTurn'];
 const CHANNEL_PREFIX = 'acp:';
 
 /**

@@ -63,7 +63,8 @@ export class SystemStatusService {
 
   /** The status now, then after every change and every interval, until the subscriber leaves. */
   async *stream(): AsyncGenerator<SystemStatus> {
-    const updates = this.deps.bus.subscribe('systemStatus', 'all');
+    // Scoped to this node: with Redis, other nodes' updates would otherwise arrive too.
+    const updates = this.deps.bus.subscribe('systemStatus', this.deps.config.nodeId);
     this.retain();
     try {
       yield await this.current();
@@ -105,7 +106,7 @@ export class SystemStatusService {
 
   private async publish(): Promise<void> {
     try {
-      this.deps.bus.publish('systemStatus', 'all', await this.current());
+      this.deps.bus.publish('systemStatus', this.deps.config.nodeId, await this.current());
     } catch (error) {
       this.deps.log.warn({ err: error }, 'could not read the system status');
     }

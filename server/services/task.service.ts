@@ -32,6 +32,7 @@ import type { SessionService } from './session.service.js';
 import type { TaskEventService } from './task-event.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
 import { findWorkflowsByIds, setWorkflowManager, updateWorkflow } from '../db/repositories/workflow.repository.js';
+import type { Subscription, Topics } from '../realtime/event-bus.js';
 import { instructionFor } from './task-instructions.js';
 import { parseInput } from './validation.js';
 
@@ -75,6 +76,7 @@ const WAITING_STATUSES = ['PENDING', 'QUEUED'] as const;
 
 export class TaskService {
   private tick: NodeJS.Timeout | undefined;
+  private stopRequests: Subscription<Topics['stopTurn']> | undefined;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -206,20 +208,22 @@ export class TaskService {
       if (this.deps.supervisor.isRunning(agentId) && this.runs.activeRun(agentId)?.taskId === taskId) {
         await this.manager.stopTurn(agentId, { kind: stop.status === 'CANCELLED' ? 'cancel' : 'limit', errorType: stop.errorType, reason: stop.reason });
       } else {
-        // No live process holds the run (another node, or a crash being settled): end it here.
-        await this.deps.queue.run(agentId, () =>
+        // No live process here holds the run (another node's, or a crash being settled): end it
+        // in the database at once, and ask the node that supervises it to stop its process.
+        const elsewhere = await this.deps.queue.run(agentId, () =>
           inTransaction(this.deps.db, async (trx, afterCommit) => {
             const run = await findRunningRunForAgent(trx, agentId);
-            if (run?.taskId === taskId) {
-              await this.runs.interruptRun(trx, afterCommit, run, {
-                errorType: stop.errorType,
-                reason: stop.reason,
-                cancel: stop.status === 'CANCELLED',
-                fail: stop.status === 'FAILED',
-              });
-            }
+            if (run?.taskId !== taskId) return false;
+            await this.runs.interruptRun(trx, afterCommit, run, {
+              errorType: stop.errorType,
+              reason: stop.reason,
+              cancel: stop.status === 'CANCELLED',
+              fail: stop.status === 'FAILED',
+            });
+            return run.nodeId !== this.deps.config.nodeId;
           }),
         );
+        if (elsewhere) this.deps.bus.publish('stopTurn', 'all', { agentId, taskId, stop });
       }
     }
     await this.stopSubtree(taskId, stop);
@@ -368,11 +372,29 @@ export class TaskService {
   startScheduler(): void {
     this.tick ??= setInterval(() => void this.sweep(), this.deps.config.tasks.schedulerIntervalMs);
     this.tick.unref();
+    this.listenForStops();
   }
 
   stopScheduler(): void {
     clearInterval(this.tick);
     this.tick = undefined;
+    this.stopRequests?.close();
+    this.stopRequests = undefined;
+  }
+
+  /** Another node ended a run this node supervises: stop the turn's process by the ladder. */
+  private listenForStops(): void {
+    if (this.stopRequests) return;
+    const requests = this.deps.bus.subscribe('stopTurn', 'all');
+    this.stopRequests = requests;
+    void (async () => {
+      for await (const { agentId, taskId, stop } of requests) {
+        if (!this.deps.supervisor.isRunning(agentId) || this.runs.activeRun(agentId)?.taskId !== taskId) continue;
+        void this.manager
+          .stopTurn(agentId, { kind: stop.status === 'CANCELLED' ? 'cancel' : 'limit', errorType: stop.errorType, reason: stop.reason })
+          .catch((error: unknown) => this.deps.log.error({ err: error, agentId }, 'could not stop a turn for another node'));
+      }
+    })().catch((error: unknown) => this.deps.log.warn({ err: error }, 'stop requests stopped'));
   }
 
   private async sweep(): Promise<void> {
@@ -433,7 +455,8 @@ export class TaskService {
     const { supervisor, db } = this.deps;
     // A row read just before (by the wake-up) saves a read: the claim checks IDLE itself.
     const agent = known && supervisor.isRunning(agentId) ? known : (await findAgentsByIds(db, [agentId]))[0];
-    if (!agent || agent.status !== 'IDLE') return;
+    // Another node's agent is that node's to start: its scheduler's sweep finds the work.
+    if (!agent || agent.status !== 'IDLE' || agent.nodeId !== this.deps.config.nodeId) return;
     // Starting a process is worth it only for work that is there.
     if (!supervisor.isRunning(agentId) && !(await hasClaimableTask(db, agent))) return;
     if (!(await this.manager.ensureProcess(agent))) return;

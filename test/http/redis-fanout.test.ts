@@ -92,4 +92,32 @@ describe.skipIf(!process.env.TEST_DATABASE_URL || !process.env.TEST_REDIS_URL)('
     expect(statuses.values.map((v: any) => v.agentStatusUpdated.to)).toEqual(['IDLE', 'BUSY', 'IDLE']);
     for (const v of statuses.values) expect(v.agentStatusUpdated.agent.nodeId).toBe('fanout-b');
   });
+
+  it("cancelling through node A stops the turn that node B's agent is running", { timeout: 60_000 }, async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const { createSession } = await a.gql(`mutation { createSession(input: { name: "remote-cancel" }) { ... on CreateSessionSuccess { session { id } } } }`);
+    const sessionId = createSession.session.id;
+    const { createAgent } = await b.gql(
+      `mutation($s: ID!) { createAgent(input: { sessionId: $s, name: "b-long", role: WORKER }) { ... on CreateAgentSuccess { agent { id } } } }`,
+      { s: sessionId },
+    );
+    agentTags.add(rawId(createAgent.agent.id));
+    const agentId = createAgent.agent.id;
+    const { createTask } = await a.gql(
+      `mutation($s: ID!, $a: ID!) { createTask(input: { sessionId: $s, title: "SLEEP 30000 a long turn", agentId: $a }) { ... on CreateTaskSuccess { task { id } } } }`,
+      { s: sessionId, a: agentId },
+    );
+    const taskId = createTask.task.id;
+    const state = () => a.gql(`query($t: ID!, $a: ID!) { task(id: $t) { ... on Task { status } } agent(id: $a) { ... on Agent { status } } }`, { t: taskId, a: agentId });
+    await waitFor(async () => ((await state()).task.status === 'RUNNING' ? true : undefined));
+
+    const began = Date.now();
+    const { cancelTask } = await a.gql(`mutation($t: ID!) { cancelTask(id: $t, reason: "from node A") { ... on CancelTaskSuccess { task { status } } } }`, { t: taskId });
+    expect(cancelTask.task.status).toBe('CANCELLED');
+    // Node B stops the process's turn: its agent is idle again long before the 30 s turn would end.
+    await waitFor(async () => ((await state()).agent.status === 'IDLE' ? true : undefined), 10_000);
+    expect(Date.now() - began).toBeLessThan(10_000);
+    const { task } = await a.gql(`query($t: ID!) { task(id: $t) { ... on Task { status error { type message } } } }`, { t: taskId });
+    expect(task).toEqual({ status: 'CANCELLED', error: { type: 'CANCELLED', message: 'from node A' } });
+  });
 });
