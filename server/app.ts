@@ -8,6 +8,7 @@ import { handleHealth } from './http/health.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createGraphQLServer, type Yoga } from './http/yoga.js';
 import type { Logger } from './logger.js';
+import { ConnectionStats } from './realtime/connection-stats.js';
 import { EventBus } from './realtime/event-bus.js';
 import { RedisTransport } from './realtime/redis-transport.js';
 import { AgentWorkQueue } from './services/agent-work-queue.js';
@@ -48,7 +49,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   });
   await migrateToLatest(database.db);
 
-  const bus = new EventBus();
+  const bus = new EventBus(config.websocket.maxQueuedEvents);
   // With Redis, a subscriber on any node receives what every node publishes.
   const redis = config.redisUrl ? await RedisTransport.connect(config.redisUrl, bus, log.child({ component: 'redis' })) : undefined;
   if (redis) bus.useTransport(redis);
@@ -57,7 +58,8 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     maxLineBytes: config.claude.maxLineBytes,
   });
   const queue = new AgentWorkQueue((agentId, error) => log.error({ err: error, agentId }, 'agent work failed'));
-  const services = createServices({ db: database.db, bus, supervisor, queue, config, log });
+  const connections = new ConnectionStats();
+  const services = createServices({ db: database.db, bus, supervisor, queue, config, log, connections });
   // Before listening: nothing an earlier life of this node left may keep running.
   await services.manager.recoverAfterRestart();
   await services.manager.start();
@@ -80,7 +82,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     if (await handleHealth(req, res, probes)) return;
     await yoga.requestListener(req, res);
   });
-  const websocket = attachWebSocketServer(httpServer, yoga);
+  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections);
 
   let stopped: Promise<void> | undefined;
   return {

@@ -58,3 +58,8 @@ export class AgentRuntimeUnavailableError extends DomainError {
     super(message);
   }
 }
+
+/** A subscriber fell too far behind (its buffer or its socket's unsent data overflowed); it resumes from its cursor. */
+export class ConsumerTooSlowError extends DomainError {
+  readonly code = 'CONSUMER_TOO_SLOW';
+}

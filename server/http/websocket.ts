@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { ExecutionResult } from 'graphql';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ConnectionStats } from '../realtime/connection-stats.js';
+import { endWhenTooSlow } from './backpressure.js';
 import type { Yoga } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -12,12 +15,21 @@ interface EnvelopedRoot {
  * graphql-ws on the same path as HTTP GraphQL. Every operation goes through
  * yoga.getEnveloped, so WebSocket and HTTP share one plugin stack and one context factory.
  */
-export function attachWebSocketServer(httpServer: Server, yoga: Yoga) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+export function attachWebSocketServer(
+  httpServer: Server,
+  yoga: Yoga,
+  limits: { stallMs: number; maxPayloadBytes: number },
+  stats: ConnectionStats,
+) {
+  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxPayloadBytes });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      subscribe: async (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        const result = await root.subscribe(args);
+        return (isAsyncIterable(result) ? endWhenTooSlow(result) : result) as never;
+      },
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -45,10 +57,51 @@ export function attachWebSocketServer(httpServer: Server, yoga: Yoga) {
     },
     wsServer,
   );
+  const watchdog = cutOffStalledSockets(wsServer, limits.stallMs, stats);
   return {
     async close(): Promise<void> {
+      clearInterval(watchdog);
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+/** Close code for a connection cut off because its client stopped reading (retried by graphql-ws clients). */
+export const CONSUMER_TOO_SLOW_CLOSE_CODE = 4010;
+/** How long a cut-off client has to read what is queued (the close frame last) before the socket is dropped. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** Per connection: the bytes it had flushed to the network at the last check, and since when. */
+const progress = new WeakMap<WebSocket, { bytes: number; since: number }>();
+
+/**
+ * graphql-ws waits for each message to be written before it sends the next, so a client that
+ * stops reading stalls its subscriptions rather than the server's memory (their queues are
+ * bounded). A connection that has had unsent data and sent nothing for `stallMs` is closed with
+ * CONSUMER_TOO_SLOW (the client reconnects and resumes from its cursors), then dropped.
+ */
+function cutOffStalledSockets(wsServer: WebSocketServer, stallMs: number, stats: ConnectionStats): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const socket of wsServer.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      const bytes = (socket as unknown as { _socket?: { bytesWritten: number } })._socket?.bytesWritten ?? 0;
+      const last = progress.get(socket);
+      if (socket.bufferedAmount === 0 || !last || bytes !== last.bytes) {
+        progress.set(socket, { bytes, since: now });
+        continue;
+      }
+      if (now - last.since < stallMs) continue;
+      stats.cutOff += 1;
+      socket.close(CONSUMER_TOO_SLOW_CLOSE_CODE, `CONSUMER_TOO_SLOW: nothing could be sent for ${Math.round((now - last.since) / 1000)} s; resume from your cursor`);
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    }
+  }, Math.min(1000, stallMs / 4));
+  timer.unref();
+  return timer;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

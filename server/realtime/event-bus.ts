@@ -1,3 +1,4 @@
+import { ConsumerTooSlowError } from '../errors.js';
 import type { SystemStatus } from '../services/system-status.service.js';
 import type { TaskStop } from '../services/task.service.js';
 import type { AgentEventRow, AgentRow, CommunicationRow, IncidentRow, TaskEventRow, TaskRow } from '../db/types.js';
@@ -21,7 +22,7 @@ export interface Topics {
   stopTurn: { agentId: string; taskId: string; stop: TaskStop };
 }
 
-export class SubscriberOverflowError extends Error {
+export class SubscriberOverflowError extends ConsumerTooSlowError {
   override name = 'SubscriberOverflowError';
   constructor(limit: number) {
     super(`Subscriber fell more than ${limit} events behind and was disconnected; resubscribe with the last seq seen.`);

@@ -20,6 +20,7 @@ export interface SystemStatus {
     uptimeSeconds: number;
     agentProcesses: number;
     maxAgentProcesses: number;
+    slowConnectionsCutOff: number;
   };
 }
 
@@ -57,6 +58,7 @@ export class SystemStatusService {
         uptimeSeconds: Math.round(process.uptime()),
         agentProcesses: this.deps.supervisor.liveAgentIds().length,
         maxAgentProcesses: this.deps.config.claude.maxAgents,
+        slowConnectionsCutOff: this.deps.connections.cutOff,
       },
     };
   }

@@ -30,6 +30,9 @@ const NodeLoad = builder.objectRef<SystemStatusShape['node']>('NodeLoad').implem
     uptimeSeconds: t.exposeInt('uptimeSeconds'),
     agentProcesses: t.exposeInt('agentProcesses', { description: 'Agent processes alive on this node.' }),
     maxAgentProcesses: t.exposeInt('maxAgentProcesses', { description: 'CLAUDE_MAX_AGENTS.' }),
+    slowConnectionsCutOff: t.exposeInt('slowConnectionsCutOff', {
+      description: 'WebSocket connections closed since start because their client stopped reading (CONSUMER_TOO_SLOW).',
+    }),
   }),
 });
 

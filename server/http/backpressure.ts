@@ -1,0 +1,26 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { ConsumerTooSlowError } from '../errors.js';
+
+/**
+ * A subscription whose server-side queue overflowed (its client is too far behind) ends with a
+ * CONSUMER_TOO_SLOW error as its last result, so the client knows to resubscribe from its cursor.
+ */
+export async function* endWhenTooSlow(results: AsyncIterable<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+  const iterator = results[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<ExecutionResult>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        if (!(error instanceof ConsumerTooSlowError)) throw error;
+        yield { errors: [new GraphQLError(error.message, { extensions: { code: error.code } })] };
+        return;
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
