@@ -3,14 +3,26 @@ import {
   findCommunicationsByIds,
   insertCommunication,
   listCommunications,
+  listCommunicationsAfter,
   type CommunicationFilter,
 } from '../db/repositories/communication.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
 import type { PageQuery } from '../db/repositories/pagination.js';
 import type { AgentCommunicationsTable, CommunicationRow } from '../db/types.js';
 import { newId } from '../ids.js';
+import type { Subscription } from '../realtime/event-bus.js';
 import type { ServiceDeps } from './deps.js';
 import type { AfterCommit } from './transaction.js';
+
+const REPLAY_PAGE = 500;
+
+function matches(row: CommunicationRow, filter: CommunicationFilter): boolean {
+  return (
+    (!filter.sessionId || row.sessionId === filter.sessionId) &&
+    (!filter.agentId || row.fromAgentId === filter.agentId || row.toAgentId === filter.agentId) &&
+    (!filter.taskId || row.taskId === filter.taskId)
+  );
+}
 
 /** What was said between agents, people and the system: instructions given and results returned. */
 export class CommunicationService {
@@ -30,6 +42,39 @@ export class CommunicationService {
   /** Publishes a message another statement wrote (the claim's instruction). */
   recordedElsewhere(row: CommunicationRow): void {
     this.deps.bus.publish('communication', 'all', row);
+  }
+
+  /**
+   * Messages matching the filter as they are recorded; with `afterId`, first every stored one
+   * after it (replay), then live ones, none twice. Live delivery is attached now, before the
+   * replay reads, and what the replay returned is not passed on again.
+   */
+  stream(filter: CommunicationFilter, afterId?: string): AsyncGenerator<CommunicationRow> {
+    return this.replayThenLive(this.deps.bus.subscribe('communication', 'all'), filter, afterId);
+  }
+
+  private async *replayThenLive(live: Subscription<CommunicationRow>, filter: CommunicationFilter, afterId?: string): AsyncGenerator<CommunicationRow> {
+    try {
+      const replayed = new Set<string>();
+      if (afterId) {
+        let cursor = afterId;
+        for (;;) {
+          const page = await listCommunicationsAfter(this.deps.db, filter, cursor, REPLAY_PAGE);
+          for (const row of page) {
+            replayed.add(row.id);
+            yield row;
+          }
+          if (page.length < REPLAY_PAGE) break;
+          cursor = page.at(-1)!.id;
+        }
+      }
+      for await (const row of live) {
+        if (!matches(row, filter) || replayed.has(row.id)) continue;
+        yield row;
+      }
+    } finally {
+      live.close();
+    }
   }
 
   load(ids: readonly string[]): Promise<CommunicationRow[]> {

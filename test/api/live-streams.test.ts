@@ -113,6 +113,26 @@ describe('live streams', () => {
     expect(overSse[0].systemStatus.activeAgents).toBe(before.activeAgents + 1);
   });
 
+  it('agentCommunication with a cursor: the stored messages after it, then live ones, none twice', async () => {
+    const sessionId = await createSession(t, 'communication-cursor');
+    const agent = await createAgent(t, sessionId, { name: 'talker' });
+    const first = await createTask(t, { sessionId, title: 'first words', agentId: agent.id });
+    await waitForTaskEnd(t, first.id);
+    const { communications } = await t.ok(`query($s: ID!) { communications(filter: { sessionId: $s }) { edges { node { id messageType } } } }`, { s: sessionId });
+    const stored = communications.edges.map((e: any) => e.node);
+    expect(stored.map((m: any) => m.messageType)).toEqual(['TASK_ASSIGNMENT', 'TASK_RESULT']);
+
+    const stream = collect(t.wsClient(), `subscription($s: ID!, $after: ID) { agentCommunication(sessionId: $s, after: $after) { id messageType task { title } } }`, { s: sessionId, after: stored[0].id });
+    await waitFor(async () => (stream.values.length >= 1 ? true : undefined));
+    const second = await createTask(t, { sessionId, title: 'second words', agentId: agent.id });
+    await waitForTaskEnd(t, second.id);
+    await waitFor(async () => (stream.values.length >= 3 ? true : undefined));
+    stream.unsubscribe();
+    const got = stream.values.map((v: any) => `${v.agentCommunication.messageType} ${v.agentCommunication.task.title}`);
+    expect(got).toEqual(['TASK_RESULT first words', 'TASK_ASSIGNMENT second words', 'TASK_RESULT second words']);
+    expect(stream.values[0].agentCommunication.id).toBe(stored[1].id);
+  });
+
   it('metrics: the duration, cost and tokens of each run, filtered by task', async () => {
     const sessionId = await createSession(t, 'metrics');
     const agent = await createAgent(t, sessionId, { name: 'measured' });

@@ -36,3 +36,18 @@ export async function findCommunicationsByIds(db: Executor, ids: readonly string
   if (ids.length === 0) return [];
   return db.selectFrom('agentCommunications').selectAll().where('id', 'in', ids).execute();
 }
+
+/** Messages after the given one (by id, which orders them in time), oldest first, for a replay. */
+export async function listCommunicationsAfter(
+  db: Executor,
+  filter: CommunicationFilter,
+  afterId: string,
+  limit: number,
+): Promise<CommunicationRow[]> {
+  let query = db.selectFrom('agentCommunications').selectAll().where('id', '>', afterId);
+  if (filter.sessionId) query = query.where('sessionId', '=', filter.sessionId);
+  if (filter.taskId) query = query.where('taskId', '=', filter.taskId);
+  const agentId = filter.agentId;
+  if (agentId) query = query.where((eb) => eb.or([eb('fromAgentId', '=', agentId), eb('toAgentId', '=', agentId)]));
+  return query.orderBy('id').limit(limit).execute();
+}

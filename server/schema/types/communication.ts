@@ -1,6 +1,5 @@
 import type { CommunicationRow } from '../../db/types.js';
 import { builder } from '../builder.js';
-import { filtered } from '../filtered.js';
 import { parseOptionalGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
 import { Agent } from './agent.js';
@@ -53,18 +52,18 @@ builder.queryField('communications', (t) =>
 builder.subscriptionField('agentCommunication', (t) =>
   t.field({
     type: Communication,
-    description: 'Every message as it is recorded (instructions, results, plans, people\'s messages), optionally for one session, agent (either end) or task.',
-    args: { sessionId: t.arg.id(), agentId: t.arg.id(), taskId: t.arg.id() },
-    subscribe: (_root, args, ctx) => {
-      const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
-      const agentId = parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId');
-      const taskId = parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId');
-      return filtered(ctx.services.bus.subscribe('communication', 'all'), (message) =>
-        (!sessionId || message.sessionId === sessionId) &&
-        (!agentId || message.fromAgentId === agentId || message.toAgentId === agentId) &&
-        (!taskId || message.taskId === taskId),
-      );
-    },
+    description:
+      "Every message as it is recorded (instructions, results, plans, people's messages), optionally for one session, agent (either end) or task. With `after` (the id of the last message seen), the stored messages after it come first, then live ones, none twice.",
+    args: { sessionId: t.arg.id(), agentId: t.arg.id(), taskId: t.arg.id(), after: t.arg.id({ description: 'The id of the last message seen.' }) },
+    subscribe: (_root, args, ctx) =>
+      ctx.services.communications.stream(
+        {
+          sessionId: parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId'),
+          agentId: parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId'),
+          taskId: parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId'),
+        },
+        parseOptionalGlobalId(args.after?.toString(), 'Communication', 'after'),
+      ),
     resolve: (message: CommunicationRow) => message,
   }),
 );
