@@ -73,9 +73,10 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
       ready: async () => {
         const databaseUp = await database.ping();
         const redisUp = redis ? redis.ready() : undefined;
+        const transcripts = !services.batcher.behind();
         return {
-          ok: databaseUp && redisUp !== false && !stopping,
-          checks: { database: databaseUp, ...(redis ? { redis: redisUp } : {}), accepting: !stopping },
+          ok: databaseUp && redisUp !== false && transcripts && !stopping,
+          checks: { database: databaseUp, ...(redis ? { redis: redisUp } : {}), transcripts, accepting: !stopping },
         };
       },
     };

@@ -284,6 +284,8 @@ export class AgentManager {
 
   /** The process is gone: settle its run and decide the agent's next state. Inside the agent's queue. */
   private async settleExit(agentId: string, exit: ProcessExit): Promise<void> {
+    // What the process said before it went is stored before its run is settled.
+    await this.runs.flushEvents(agentId);
     this.clearIdleTimer(agentId);
     this.wakeWaiting();
     this.limitHit.delete(agentId);

@@ -2,6 +2,7 @@ import { AgentLifecycle } from './agent-lifecycle.js';
 import { AgentManager } from './agent-manager.js';
 import { AgentService } from './agent.service.js';
 import { BudgetService } from './budget.service.js';
+import { EventBatcher } from './event-batcher.js';
 import { CommunicationService } from './communication.service.js';
 import { CrashPolicy } from './crash-policy.js';
 import type { ServiceDeps } from './deps.js';
@@ -30,6 +31,7 @@ export interface Services {
   budgets: BudgetService;
   systemStatus: SystemStatusService;
   metrics: MetricService;
+  batcher: EventBatcher;
   /** Subscriptions read live events from here. */
   bus: ServiceDeps['bus'];
 }
@@ -42,7 +44,8 @@ export function createServices(deps: ServiceDeps): Services {
   const incidents = new IncidentService(deps);
   const lifecycle = new AgentLifecycle(deps, taskEvents);
   const budgets = new BudgetService(deps, taskEvents);
-  const runs = new RunTracker(deps, taskEvents, communications, lifecycle, budgets);
+  const batcher = new EventBatcher(deps, taskEvents, deps.config.transcriptBufferEvents);
+  const runs = new RunTracker(deps, taskEvents, communications, lifecycle, budgets, batcher);
   const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));
   const agents = new AgentService(deps, sessions, lifecycle, manager);
   const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager, budgets);
@@ -60,5 +63,5 @@ export function createServices(deps: ServiceDeps): Services {
   };
   const systemStatus = new SystemStatusService(deps);
   const metrics = new MetricService(deps);
-  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, systemStatus, metrics, bus: deps.bus };
+  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, systemStatus, metrics, batcher, bus: deps.bus };
 }

@@ -4,11 +4,12 @@ import { insertMetrics } from '../db/repositories/metric.repository.js';
 import { findRunningRunForAgent, updateRun } from '../db/repositories/run.repository.js';
 import { addTaskUsage, findTaskForUpdate, updateTask } from '../db/repositories/task.repository.js';
 import { findWorkflowOfSubtask, findWorkflowsByIds } from '../db/repositories/workflow.repository.js';
-import type { RunRow, TaskErrorType, TaskRow, TaskStatus } from '../db/types.js';
+import type { RunRow, TaskErrorType, TaskEventKind, TaskRow, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
 import type { BudgetService } from './budget.service.js';
+import type { EventBatcher } from './event-batcher.js';
 import { estimateCostUsd } from './cost-estimate.js';
 import type { CommunicationService } from './communication.service.js';
 import type { ServiceDeps } from './deps.js';
@@ -86,6 +87,7 @@ export class RunTracker {
     private readonly communications: CommunicationService,
     private readonly lifecycle: AgentLifecycle,
     private readonly budgets: BudgetService,
+    private readonly batcher: EventBatcher,
   ) {}
 
   /** A new process: its running totals start from what the session had (0 for a new session). */
@@ -128,7 +130,7 @@ export class RunTracker {
     if (event.kind === 'RESULT') {
       run.pendingResults -= 1;
       if (run.pendingResults > 0 && event.outcome.ok) {
-        await this.store(run, 'RESULT', { ...event.outcome, intermediate: true });
+        this.store(run, 'RESULT', { ...event.outcome, intermediate: true });
         return;
       }
       await this.finish(agentId, run, event.outcome);
@@ -148,12 +150,12 @@ export class RunTracker {
     if (run.storedBytes + bytes > run.maxOutputBytes) {
       run.truncated = true;
       run.droppedBytes += bytes;
-      await this.store(run, 'OUTPUT_TRUNCATED', { storedBytes: run.storedBytes, limitBytes: run.maxOutputBytes });
+      this.store(run, 'OUTPUT_TRUNCATED', { storedBytes: run.storedBytes, limitBytes: run.maxOutputBytes });
       this.hooks.outputLimitReached(agentId, run);
       return;
     }
     run.storedBytes += bytes;
-    await this.store(run, event.kind, payload);
+    this.store(run, event.kind, payload);
   }
 
   private trackUsage(run: ActiveRun, event: Extract<AgentEvent, { kind: 'USAGE' }>): boolean {
@@ -164,13 +166,19 @@ export class RunTracker {
     return event.final;
   }
 
-  private store(run: ActiveRun, kind: Parameters<TaskEventService['append']>[2]['kind'], payload: Record<string, unknown>) {
-    return inTransaction(this.deps.db, (trx, afterCommit) =>
-      this.events.append(trx, afterCommit, { taskId: run.taskId, runId: run.runId, kind, payload }),
-    );
+  /** Queued for the next batch (see EventBatcher); the turn's end flushes it first. */
+  private store(run: ActiveRun, kind: TaskEventKind, payload: Record<string, unknown>): void {
+    this.batcher.add(run.taskId, run.runId, kind, payload);
+  }
+
+  /** Stores what the agent's live run has said so far; before anything settles the run. */
+  async flushEvents(agentId: string): Promise<void> {
+    const run = this.active.get(agentId);
+    if (run) await this.batcher.flush(run.taskId);
   }
 
   private async finish(agentId: string, run: ActiveRun, outcome: TurnOutcome): Promise<void> {
+    await this.batcher.flush(run.taskId);
     const usage = this.turnUsage(agentId, outcome);
     const ending = this.endings.get(run.runId);
     const durationMs = Date.now() - run.startedAt;

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/repositories/executor.js';
-import { findTasksByIds, nextEventSeq } from '../db/repositories/task.repository.js';
-import { insertTaskEvent, listTaskEventsAfter } from '../db/repositories/task-event.repository.js';
+import { findTasksByIds, nextEventSeq, reserveEventSeqs } from '../db/repositories/task.repository.js';
+import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter } from '../db/repositories/task-event.repository.js';
 import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
@@ -46,6 +46,30 @@ export class TaskEventService {
     });
     afterCommit(() => this.statusWritten(row, task));
     return row;
+  }
+
+  /**
+   * Appends several events of one task in order, with consecutive seqs, in two statements: the
+   * batched path of a busy transcript. Publishes them in order after commit.
+   */
+  async appendMany(
+    trx: Executor,
+    afterCommit: AfterCommit,
+    taskId: string,
+    runId: string | null,
+    events: readonly { kind: TaskEventKind; payload: Record<string, unknown> }[],
+  ): Promise<TaskEventRow[]> {
+    if (events.length === 0) return [];
+    const last = await reserveEventSeqs(trx, taskId, events.length);
+    const first = last - events.length + 1;
+    const rows = await insertTaskEvents(
+      trx,
+      events.map((event, i) => ({ id: newId(), taskId, runId, seq: first + i, kind: event.kind, payload: JSON.stringify(event.payload) })),
+    );
+    afterCommit(() => {
+      for (const row of rows) this.deps.bus.publish('taskEvent', taskId, row);
+    });
+    return rows;
   }
 
   /** A status transition, recorded with its reason. */

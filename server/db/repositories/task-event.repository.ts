@@ -22,3 +22,10 @@ export async function listTaskEventsAfter(
     .limit(limit)
     .execute();
 }
+
+/** Inserts several events of one task in one statement (their seqs already reserved), in order. */
+export async function insertTaskEvents(db: Executor, rows: Insertable<TaskEventsTable>[]): Promise<TaskEventRow[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.insertInto('taskEvents').values(rows).returningAll().execute();
+  return inserted.sort((a, b) => a.seq - b.seq);
+}

@@ -124,6 +124,17 @@ export async function addTaskUsage(
     .execute();
 }
 
+/** Reserves the next `count` gap-free event numbers and returns the last; the row lock orders writers. */
+export async function reserveEventSeqs(db: Executor, taskId: string, count: number): Promise<number> {
+  const row = await db
+    .updateTable('tasks')
+    .set({ lastEventSeq: sql`last_event_seq + ${count}` })
+    .where('id', '=', taskId)
+    .returning('lastEventSeq')
+    .executeTakeFirstOrThrow();
+  return row.lastEventSeq;
+}
+
 /** Reserves the next gap-free event number; the row lock orders concurrent writers. */
 export async function nextEventSeq(db: Executor, taskId: string): Promise<number> {
   const row = await db
