@@ -28,7 +28,8 @@
 //          and in order from that turn on, as a ```json block (a manager's scripted plans, valid
 //          or not); kept in memory, so a new process starts with none
 //   STREAM [<per second> [<seconds>]]  one assistant text line per tick at that rate (default
-//          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks)
+//          20/s for 10 s) on a fixed schedule, then a success result; interruptible (benchmarks).
+//          Each text starts `Stream line <i> of <n> at <Date.now() when written>: `
 //   DEAF   the turn ignores interrupt requests and SIGINT but keeps working (a runaway turn)
 //   BIGLINE <bytes>  one JSON-looking stdout line of exactly that many bytes (default 10 MB),
 //          its newline only at the end, then the normal answer
@@ -870,7 +871,8 @@ async function streamCall(t, { perSecond, seconds }) {
   for (let i = 1; i <= total; i++) {
     const wait = start + i * intervalMs - Date.now();
     if (wait > 0) await delay(wait, undefined, { signal: t.signal });
-    text = `Stream line ${i} of ${total}: ` + 'lorem ipsum dolor sit amet '.repeat(6);
+    // The write time (epoch ms) rides in the text, so a reader can time the line end to end.
+    text = `Stream line ${i} of ${total} at ${Date.now()}: ` + 'lorem ipsum dolor sit amet '.repeat(6);
     callUsage.out += Math.ceil(text.length / 4);
     await out(t, assistantLine(t, msgId, reqId, { type: 'text', text }, callUsage), false);
   }
