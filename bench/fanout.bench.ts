@@ -70,13 +70,11 @@ import { fileURLToPath } from 'node:url';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createApp, type App } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
+import type { App } from '../server/app.js';
 import { TERMINAL_TASK_STATUSES } from '../server/db/types.js';
-import { createLogger } from '../server/logger.js';
 import { probeIsolation } from '../server/supervisor/isolation.js';
-import { createFreshPostgresDatabase } from '../test/support/test-database.js';
-import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, percentile, round, within } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, mark, pad, percentile, round, within } from './support.js';
+import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const MB = 1024 * 1024;
 const TARGET_RATIO = 0.5;
@@ -157,15 +155,6 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** host:port/database, without credentials. */
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 // ------------------------------------------------------------------------------------------
 // The subscriber process: protocol
 
@@ -959,14 +948,6 @@ async function closeRawServer(bench: Bench): Promise<void> {
 // ------------------------------------------------------------------------------------------
 // Context: the app, the database, the subscriber process
 
-interface BenchDatabase {
-  kind: 'postgres' | 'pglite';
-  url?: string;
-  dataDir: string;
-  describe: string;
-  drop(): Promise<void>;
-}
-
 class Bench {
   app!: App;
   wsUrl = '';
@@ -978,31 +959,8 @@ class Bench {
   agentIds: string[] = [];
 }
 
-async function createBenchDatabase(adminUrl: string | undefined, root: string): Promise<BenchDatabase> {
-  const dataDir = path.join(root, 'pglite');
-  if (!adminUrl) return { kind: 'pglite', dataDir, describe: `PGlite in ${dataDir}`, drop: async () => {} };
-  const { url, drop } = await createFreshPostgresDatabase(adminUrl, 'bench_fanout');
-  return { kind: 'postgres', url, dataDir, describe: `PostgreSQL, fresh database ${describeUrl(url)}`, drop };
-}
-
 async function startApp(database: BenchDatabase, root: string, options: Options): Promise<App> {
-  const home = path.join(root, 'home');
-  await mkdir(home, { recursive: true });
-  const config = loadConfig({
-    DATA_DIR: database.dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    HOST: '127.0.0.1',
-    API_PORT: '0',
-    WORKSPACE_ROOT: path.join(root, 'workspace'),
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    CLAUDE_CLI_PATH: FAKE_CLAUDE,
-    CLAUDE_STOP_GRACE_MS: '500',
-    CLAUDE_MAX_AGENTS: String(Math.min(1000, options.agents + 10)),
-    SHUTDOWN_GRACE_MS: '2000',
-    NODE_ID: `bench-${path.basename(root)}`,
-  });
-  config.agentEnvironment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANTHROPIC_API_KEY: 'test-key' };
-  return createApp({ config, log: createLogger(config.logLevel) });
+  return startBenchApp(database, root, { CLAUDE_MAX_AGENTS: String(Math.min(1000, options.agents + 10)) });
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1128,7 +1086,7 @@ async function main(): Promise<void> {
   let fatal: unknown;
   let liveAfterStop = 0;
   try {
-    database = await createBenchDatabase(options.databaseUrl, root);
+    database = await createBenchDatabase(options.databaseUrl, root, 'bench_fanout');
     console.log(
       `fan-out bench: ${describeMachine()}; ${database.describe}; ${options.agents} agents x ${options.rate} lines/s x ${options.seconds} s; ` +
         `subscribers ${options.subscribers.join(',')}, following ${options.follow === 'one' ? 'one task each (round-robin)' : 'every task'}`,

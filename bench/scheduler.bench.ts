@@ -46,21 +46,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { createApp, type App } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
+import type { App } from '../server/app.js';
 import type { Database } from '../server/db/database.js';
 import type { AgentRow } from '../server/db/types.js';
 import { newId } from '../server/ids.js';
-import { createLogger } from '../server/logger.js';
 import type { AgentStatusChange, Subscription } from '../server/realtime/event-bus.js';
-import { createFreshPostgresDatabase } from '../test/support/test-database.js';
-import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, percentile, round, within } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, mark, pad, percentile, round, within } from './support.js';
+import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const TARGET_CLAIM_RATIO = 0.7;
 const TARGET_START_P50_MS = 5;
@@ -165,51 +163,11 @@ function machineBusyPercent(before: ReturnType<typeof machineCpu>, after: Return
 }
 
 /** host:port/database, without credentials. */
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 // ------------------------------------------------------------------------------------------
 // Database: a fresh PostgreSQL database for the run, or PGlite in the run's temporary folder.
 
-interface BenchDatabase {
-  kind: 'postgres' | 'pglite';
-  url?: string;
-  dataDir: string;
-  describe: string;
-  drop(): Promise<void>;
-}
-
-async function createBenchDatabase(adminUrl: string | undefined, root: string): Promise<BenchDatabase> {
-  const dataDir = path.join(root, 'pglite');
-  if (!adminUrl) return { kind: 'pglite', dataDir, describe: `PGlite in ${dataDir}`, drop: async () => {} };
-  const { url, drop } = await createFreshPostgresDatabase(adminUrl, 'bench_scheduler');
-  return { kind: 'postgres', url, dataDir, describe: `PostgreSQL, fresh database ${describeUrl(url)}`, drop };
-}
-
 async function startApp(database: BenchDatabase, root: string, options: Options): Promise<App> {
-  const home = path.join(root, 'home');
-  await mkdir(home, { recursive: true });
-  const config = loadConfig({
-    DATA_DIR: database.dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    HOST: '127.0.0.1',
-    API_PORT: '0',
-    WORKSPACE_ROOT: path.join(root, 'workspace'),
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    CLAUDE_CLI_PATH: FAKE_CLAUDE,
-    CLAUDE_STOP_GRACE_MS: '500',
-    CLAUDE_MAX_AGENTS: String(Math.max(10, options.latencyAgents)),
-    SHUTDOWN_GRACE_MS: '2000',
-    NODE_ID: `bench-${path.basename(root)}`,
-  });
-  config.agentEnvironment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANTHROPIC_API_KEY: 'test-key' };
-  return createApp({ config, log: createLogger(config.logLevel), onQuery: () => void statements.count++ });
+  return startBenchApp(database, root, { CLAUDE_MAX_AGENTS: String(Math.max(10, options.latencyAgents)) }, () => void statements.count++);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -789,7 +747,7 @@ async function main(): Promise<void> {
   let fatal: unknown;
   let liveAfterStop = 0;
   try {
-    database = await createBenchDatabase(options.databaseUrl, root);
+    database = await createBenchDatabase(options.databaseUrl, root, 'bench_scheduler');
     console.log(
       `scheduler bench: ${describeMachine()}; ${database.describe}` +
         `${database.kind === 'pglite' ? ' (the targets are for PostgreSQL)' : ''}; ` +
