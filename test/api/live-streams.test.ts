@@ -91,6 +91,17 @@ describe('live streams', () => {
     for (const d of await messages.done) expect(d.agentCommunication.task.id).toBe(task.id);
   });
 
+  it('agentStatusUpdated and incidentReported over server-sent events', async () => {
+    const sessionId = await createSession(t, 'sse-agents');
+    const statuses = sse(t.url, `subscription($s: ID!) { agentStatusUpdated(sessionId: $s) { to agent { name } } }`, { s: sessionId }, (d) => d.agentStatusUpdated.to === 'ERROR');
+    const incidents = sse(t.url, `subscription { incidentReported { type agent { name } } }`, {}, (d) => d.incidentReported.agent?.name === 'sse-crasher');
+    await Promise.all([statuses.opened, incidents.opened]);
+    const agent = await createAgent(t, sessionId, { name: 'sse-crasher' });
+    await createTask(t, { sessionId, title: 'CRASH now', agentId: agent.id });
+    expect((await statuses.done).map((d) => d.agentStatusUpdated.to)).toEqual(['IDLE', 'BUSY', 'ERROR']);
+    expect((await incidents.done).at(-1).incidentReported).toEqual({ type: 'AGENT_CRASH', agent: { name: 'sse-crasher' } });
+  });
+
   it('systemStatus: the query, and the subscription over both transports on change and on the interval', async () => {
     const before = (await t.ok(`query ${SYSTEM_STATUS.replace(/^\{/, '{ systemStatus {')} }`)).systemStatus;
     expect(before.node.cpus).toBeGreaterThan(0);
