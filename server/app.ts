@@ -65,6 +65,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   await services.manager.start();
   await services.workflows.start();
   services.tasks.startScheduler();
+  services.taskEvents.startRetention();
 
   const yoga = createGraphQLServer(services, log);
   let stopping = false;
@@ -103,6 +104,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
         stopping = true;
         services.tasks.stopScheduler();
         services.workflows.stop();
+        services.taskEvents.stopRetention();
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await websocket.close();
         httpServer.closeAllConnections();

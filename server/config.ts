@@ -34,6 +34,7 @@ const environmentSchema = z.object({
   SYSTEM_STATUS_INTERVAL_MS: z.coerce.number().int().min(250).max(3_600_000).default(5_000),
   SUBSCRIBER_MAX_QUEUED_EVENTS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   SUBSCRIBER_STALL_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
+  TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   TRANSCRIPT_BUFFER_EVENTS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1024 * 1024),
   WORKSPACE_ROOT: z.string().min(1).default('./workspace'),
@@ -79,6 +80,7 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   SYSTEM_STATUS_INTERVAL_MS: 'how often the systemStatus subscription sends an update without a change, 250 to 3600000 ms (default 5000)',
   SUBSCRIBER_MAX_QUEUED_EVENTS: 'events held for one subscription whose client is behind; past it the subscription ends with CONSUMER_TOO_SLOW, 100 to 1000000 (default 10000)',
   SUBSCRIBER_STALL_MS: 'a WebSocket whose client has not taken a message for this long is closed with CONSUMER_TOO_SLOW, 500 to 600000 ms (default 10000)',
+  TRANSCRIPT_RETENTION_DAYS: 'days the transcript of an ended task is kept (its last event always is); 0 keeps everything (default 0)',
   TRANSCRIPT_BUFFER_EVENTS: 'agent events held while the database cannot be written; past it the oldest are dropped and a GAP event counts them, 100 to 10000000 (default 100000)',
   WS_MAX_PAYLOAD_BYTES: 'largest message a WebSocket client may send, 1024 to 104857600 bytes (default 1048576)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
@@ -115,6 +117,8 @@ export interface Config {
   systemStatusIntervalMs: number;
   /** Agent events held in memory while the database cannot be written. */
   transcriptBufferEvents: number;
+  /** Days an ended task's transcript is kept; 0 keeps it forever. */
+  transcriptRetentionDays: number;
   websocket: { maxQueuedEvents: number; stallMs: number; maxPayloadBytes: number };
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -202,6 +206,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     systemStatusIntervalMs: env.SYSTEM_STATUS_INTERVAL_MS,
     transcriptBufferEvents: env.TRANSCRIPT_BUFFER_EVENTS,
+    transcriptRetentionDays: env.TRANSCRIPT_RETENTION_DAYS,
     websocket: { maxQueuedEvents: env.SUBSCRIBER_MAX_QUEUED_EVENTS, stallMs: env.SUBSCRIBER_STALL_MS, maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES },
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,

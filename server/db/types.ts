@@ -37,7 +37,7 @@ export type TaskErrorType = (typeof TASK_ERROR_TYPES)[number];
 
 export const TASK_EVENT_KINDS = [
   'STATUS', 'AGENT_STARTED', 'MESSAGE', 'THINKING', 'TOOL_CALL', 'TOOL_RESULT', 'RETRY',
-  'PERMISSION_DENIED', 'USAGE', 'RESULT', 'OUTPUT_TRUNCATED', 'RAW', 'GAP',
+  'PERMISSION_DENIED', 'USAGE', 'RESULT', 'OUTPUT_TRUNCATED', 'RAW', 'GAP', 'OUTDATED_CURSOR',
 ] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 

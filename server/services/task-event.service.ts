@@ -1,6 +1,6 @@
 import type { Executor } from '../db/repositories/executor.js';
 import { findTasksByIds, nextEventSeq, reserveEventSeqs } from '../db/repositories/task.repository.js';
-import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter } from '../db/repositories/task-event.repository.js';
+import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter, oldestKeptSeq, pruneTaskEvents } from '../db/repositories/task-event.repository.js';
 import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
@@ -12,6 +12,7 @@ const REPLAY_PAGE = 500;
 export class TaskEventService {
   /** Every committed status transition (the task engine moves dependents and wakes agents on it). */
   onStatus: (taskId: string, to: TaskStatus) => void = () => {};
+  private retention: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -102,6 +103,29 @@ export class TaskEventService {
     if (task) afterCommit(() => this.deps.bus.publish('task', 'all', task));
   }
 
+  /** Prunes transcripts past the retention period, at start and hourly; 0 days keeps them forever. */
+  startRetention(): void {
+    const days = this.deps.config.transcriptRetentionDays;
+    if (days === 0 || this.retention) return;
+    const prune = () =>
+      void this.prune(new Date(Date.now() - days * 86_400_000)).catch((error: unknown) => this.deps.log.warn({ err: error }, 'pruning transcripts failed'));
+    prune();
+    this.retention = setInterval(prune, 3_600_000);
+    this.retention.unref();
+  }
+
+  stopRetention(): void {
+    clearInterval(this.retention);
+    this.retention = undefined;
+  }
+
+  /** Deletes the transcripts of tasks that ended before the date, but each one's last event. */
+  async prune(before: Date): Promise<number> {
+    const deleted = await pruneTaskEvents(this.deps.db, before);
+    if (deleted > 0) this.deps.log.info({ deleted, before }, 'pruned old transcript events');
+    return deleted;
+  }
+
   listAfter(taskId: string, afterSeq: number, limit: number): Promise<TaskEventRow[]> {
     return listTaskEventsAfter(this.deps.db, taskId, afterSeq, limit);
   }
@@ -115,6 +139,12 @@ export class TaskEventService {
     const live = this.deps.bus.subscribe('taskEvent', taskId);
     try {
       let lastSeq = afterSeq;
+      const oldest = await oldestKeptSeq(this.deps.db, taskId);
+      if (oldest !== undefined && afterSeq < oldest - 1) {
+        // Older events were pruned: say so, then go on from the oldest one kept.
+        lastSeq = oldest - 1;
+        yield outdatedCursor(taskId, afterSeq, oldest);
+      }
       for (const event of await this.readAll(taskId, lastSeq)) {
         yield event;
         lastSeq = event.seq;
@@ -151,6 +181,19 @@ export class TaskEventService {
       if (page.length < REPLAY_PAGE) return events;
     }
   }
+}
+
+/** Not stored: tells a subscriber that what it asked for is older than what is kept. */
+function outdatedCursor(taskId: string, afterSeq: number, oldestKeptSeq: number): TaskEventRow {
+  return {
+    id: newId(),
+    taskId,
+    runId: null,
+    seq: oldestKeptSeq - 1,
+    kind: 'OUTDATED_CURSOR',
+    payload: { afterSeq, oldestKeptSeq, reason: 'the events before oldestKeptSeq were pruned (TRANSCRIPT_RETENTION_DAYS)' },
+    createdAt: new Date(),
+  };
 }
 
 function isTerminalStatusEvent(event: TaskEventRow): boolean {

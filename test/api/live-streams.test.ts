@@ -144,6 +144,25 @@ describe('live streams', () => {
     expect(stream.values[0].agentCommunication.id).toBe(stored[1].id);
   });
 
+  it('taskEvents from a pruned cursor: OUTDATED_CURSOR first, then the oldest kept, down to the terminal event', async () => {
+    const sessionId = await createSession(t, 'pruned');
+    const agent = await createAgent(t, sessionId, { name: 'pruned-worker' });
+    const task = await createTask(t, { sessionId, title: 'USE_TOOL then pruned', agentId: agent.id });
+    const ended = await waitForTaskEnd(t, task.id);
+    const last = ended.events.at(-1);
+    // What TRANSCRIPT_RETENTION_DAYS does hourly, for everything ended until now.
+    expect(await t.app.services.taskEvents.prune(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(last.seq - 1);
+    const kept = (await t.ok(`query($id: ID!) { task(id: $id) { ... on Task { events { seq } } } }`, { id: task.id })).task.events;
+    expect(kept).toEqual([{ seq: last.seq }]);
+    const events = (await collect(t.wsClient(), TASK_EVENTS, { taskId: task.id, afterSeq: 0 }).done).map((v: any) => v.taskEvents);
+    expect(events.map((e: any) => [e.seq, e.kind])).toEqual([[last.seq - 1, 'OUTDATED_CURSOR'], [last.seq, 'STATUS']]);
+    expect(events[0].payload).toMatchObject({ afterSeq: 0, oldestKeptSeq: last.seq });
+    expect(events[1].payload.to).toBe('SUCCEEDED');
+    // A cursor at or past what is kept is not outdated.
+    const fresh = (await collect(t.wsClient(), TASK_EVENTS, { taskId: task.id, afterSeq: last.seq - 1 }).done).map((v: any) => v.taskEvents.kind);
+    expect(fresh).toEqual(['STATUS']);
+  });
+
   it('metrics: the duration, cost and tokens of each run, filtered by task', async () => {
     const sessionId = await createSession(t, 'metrics');
     const agent = await createAgent(t, sessionId, { name: 'measured' });
