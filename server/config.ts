@@ -81,7 +81,7 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   SUBSCRIBER_MAX_QUEUED_EVENTS: 'events held for one subscription whose client is behind; past it the subscription ends with CONSUMER_TOO_SLOW, 100 to 1000000 (default 10000)',
   SUBSCRIBER_STALL_MS: 'a WebSocket whose client has not taken a message for this long is closed with CONSUMER_TOO_SLOW, 500 to 600000 ms (default 10000)',
   TRANSCRIPT_RETENTION_DAYS: 'days the transcript of an ended task is kept (its last event always is); 0 keeps everything (default 0)',
-  TRANSCRIPT_BUFFER_EVENTS: 'agent events held while the database cannot be written; past it the oldest are dropped and a GAP event counts them, 100 to 10000000 (default 100000)',
+  TRANSCRIPT_BUFFER_EVENTS: 'agent events held per task while the database cannot be written; past it the oldest are dropped and a GAP event counts them, 100 to 10000000 (default 100000)',
   WS_MAX_PAYLOAD_BYTES: 'largest message a WebSocket client may send, 1024 to 104857600 bytes (default 1048576)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',

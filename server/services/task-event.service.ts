@@ -1,5 +1,5 @@
 import type { Executor } from '../db/repositories/executor.js';
-import { findTasksByIds, nextEventSeq, reserveEventSeqs } from '../db/repositories/task.repository.js';
+import { findTasksByIds, nextEventSeq, reserveEventSeqsForTasks } from '../db/repositories/task.repository.js';
 import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter, oldestKeptSeq, pruneTaskEvents } from '../db/repositories/task-event.repository.js';
 import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
@@ -50,27 +50,35 @@ export class TaskEventService {
   }
 
   /**
-   * Appends several events of one task in order, with consecutive seqs, in two statements: the
-   * batched path of a busy transcript. Publishes them in order after commit.
+   * Appends several events to each of several tasks, each task's in order with consecutive seqs,
+   * in two statements whatever their number: the batched path of busy transcripts. Publishes
+   * them in order after commit.
    */
-  async appendMany(
+  async appendForTasks(
     trx: Executor,
     afterCommit: AfterCommit,
-    taskId: string,
-    runId: string | null,
-    events: readonly { kind: TaskEventKind; payload: Record<string, unknown> }[],
-  ): Promise<TaskEventRow[]> {
-    if (events.length === 0) return [];
-    const last = await reserveEventSeqs(trx, taskId, events.length);
-    const first = last - events.length + 1;
-    const rows = await insertTaskEvents(
-      trx,
-      events.map((event, i) => ({ id: newId(), taskId, runId, seq: first + i, kind: event.kind, payload: JSON.stringify(event.payload) })),
-    );
-    afterCommit(() => {
-      for (const row of rows) this.deps.bus.publish('taskEvent', taskId, row);
+    writes: readonly { taskId: string; runId: string | null; events: readonly { kind: TaskEventKind; payload: Record<string, unknown> }[] }[],
+  ): Promise<void> {
+    const busy = writes.filter((w) => w.events.length > 0);
+    const last = await reserveEventSeqsForTasks(trx, busy.map((w) => ({ taskId: w.taskId, count: w.events.length })));
+    const rows = busy.flatMap((write) => {
+      const end = last.get(write.taskId);
+      // A task deleted meanwhile (its session was): nothing to number, nothing to store.
+      if (end === undefined) return [];
+      const first = end - write.events.length + 1;
+      return write.events.map((event, i) => ({
+        id: newId(),
+        taskId: write.taskId,
+        runId: write.runId,
+        seq: first + i,
+        kind: event.kind,
+        payload: JSON.stringify(event.payload),
+      }));
     });
-    return rows;
+    const inserted = await insertTaskEvents(trx, rows);
+    afterCommit(() => {
+      for (const row of inserted) this.deps.bus.publish('taskEvent', row.taskId, row);
+    });
   }
 
   /** A status transition, recorded with its reason. */

@@ -124,15 +124,21 @@ export async function addTaskUsage(
     .execute();
 }
 
-/** Reserves the next `count` gap-free event numbers and returns the last; the row lock orders writers. */
-export async function reserveEventSeqs(db: Executor, taskId: string, count: number): Promise<number> {
-  const row = await db
-    .updateTable('tasks')
-    .set({ lastEventSeq: sql`last_event_seq + ${count}` })
-    .where('id', '=', taskId)
-    .returning('lastEventSeq')
-    .executeTakeFirstOrThrow();
-  return row.lastEventSeq;
+/**
+ * Reserves event numbers for several tasks in one statement (rows locked in id order); returns
+ * each task's last reserved seq.
+ */
+export async function reserveEventSeqsForTasks(db: Executor, counts: readonly { taskId: string; count: number }[]): Promise<Map<string, number>> {
+  if (counts.length === 0) return new Map();
+  const sorted = [...counts].sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
+  await db.selectFrom('tasks').select('id').where('id', 'in', sorted.map((c) => c.taskId)).orderBy('id').forUpdate().execute();
+  const values = sql.join(sorted.map((c) => sql`(${c.taskId}::uuid, ${c.count}::int)`));
+  const { rows } = await sql<{ id: string; lastEventSeq: number }>`
+    UPDATE tasks SET last_event_seq = tasks.last_event_seq + v.n
+    FROM (VALUES ${values}) AS v(id, n)
+    WHERE tasks.id = v.id
+    RETURNING tasks.id, tasks.last_event_seq`.execute(db);
+  return new Map(rows.map((row) => [row.id, row.lastEventSeq]));
 }
 
 /** Reserves the next gap-free event number; the row lock orders concurrent writers. */
