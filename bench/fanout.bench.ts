@@ -58,7 +58,6 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,7 +72,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { App } from '../server/app.js';
 import { TERMINAL_TASK_STATUSES } from '../server/db/types.js';
 import { probeIsolation } from '../server/supervisor/isolation.js';
-import { cleanUpOnSignal, describeMachine, errorText, mark, pad, percentile, round, within } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, killFakeStragglers, machineCpu, mark, pad, percentile, round, within } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const MB = 1024 * 1024;
@@ -154,7 +153,6 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-/** host:port/database, without credentials. */
 // ------------------------------------------------------------------------------------------
 // The subscriber process: protocol
 
@@ -556,33 +554,8 @@ class Subscribers {
 
 const rawPids = new Set<number>();
 
-/** Alive and still the fake CLI, or its isolation wrapper (a reused pid must never be killed). */
-function isOurFake(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('fake-claude.mjs');
-  } catch {
-    return false;
-  }
-}
-
 function killRawStragglers(): number {
-  let killed = 0;
-  for (const pid of rawPids) {
-    if (isOurFake(pid)) {
-      killed++;
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    rawPids.delete(pid);
-  }
-  return killed;
+  return killFakeStragglers(rawPids);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -600,17 +573,6 @@ interface ServerFigures {
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat); undefined off Linux. */
-function machineCpu(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    // idle + iowait
-    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
-  } catch {
-    return undefined;
-  }
-}
-
 function watchServer(lag: IntervalHistogram): () => ServerFigures {
   const before = process.memoryUsage().rss;
   const samples: number[] = [before];

@@ -45,7 +45,6 @@
  * removed at the end, on error and on SIGINT/SIGTERM too.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +56,7 @@ import type { Database } from '../server/db/database.js';
 import type { AgentRow } from '../server/db/types.js';
 import { newId } from '../server/ids.js';
 import type { AgentStatusChange, Subscription } from '../server/realtime/event-bus.js';
-import { cleanUpOnSignal, describeMachine, errorText, mark, pad, percentile, round, within } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, machineBusyPercent, machineCpu, mark, pad, percentile, round, within } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const TARGET_CLAIM_RATIO = 0.7;
@@ -146,23 +145,6 @@ function parseOptions(argv: string[]): Options {
 const ascending = (values: number[]): number[] => [...values].sort((a, b) => a - b);
 
 /** Busy and total jiffies of the whole machine (/proc/stat), for its CPU share over a window; undefined off Linux. */
-function machineCpu(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    // idle + iowait
-    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
-  } catch {
-    return undefined;
-  }
-}
-
-function machineBusyPercent(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): number {
-  if (!before || !after || after.total <= before.total) return NaN;
-  return ((after.busy - before.busy) / (after.total - before.total)) * 100;
-}
-
-/** host:port/database, without credentials. */
 // ------------------------------------------------------------------------------------------
 // Database: a fresh PostgreSQL database for the run, or PGlite in the run's temporary folder.
 

@@ -21,7 +21,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +34,7 @@ import type { ProcessExit } from '../server/supervisor/agent-process.js';
 import { ClaudeCodeAdapter } from '../server/supervisor/claude-code-adapter.js';
 import type { AgentLaunchSpec, SpawnCommand } from '../server/supervisor/runtime-adapter.js';
 import { Supervisor } from '../server/supervisor/supervisor.js';
-import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, mark, pad, percentile, round, within } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, killFakeStragglers, mark, pad, percentile, round, within } from './support.js';
 
 const MB = 1024 * 1024;
 const TARGET_SPAWN_RATIO = 0.8;
@@ -140,36 +139,8 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 
 const startedPids = new Set<number>();
 
-/** Alive and still the fake CLI (a reused pid must never be killed). */
-function isOurFake(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('fake-claude.mjs');
-  } catch {
-    return false;
-  }
-}
-
-/** SIGKILLs the group (each agent leads its own) and the pid of every fake still running. */
 function killStragglers(): number {
-  let killed = 0;
-  for (const pid of startedPids) {
-    if (!isOurFake(pid)) {
-      startedPids.delete(pid);
-      continue;
-    }
-    killed++;
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    startedPids.delete(pid);
-  }
-  return killed;
+  return killFakeStragglers(startedPids);
 }
 
 // ------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * What every benchmark needs besides its subject: the fake CLI, figures from samples, timeouts,
  * report formatting, and cleanup on Ctrl-C.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -50,4 +51,55 @@ export function cleanUpOnSignal(doing: string, cleanup: () => Promise<unknown>):
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/** Alive and still the fake CLI (or its isolation wrapper): a reused pid must never be killed. */
+function isOurFake(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('fake-claude.mjs');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGKILLs the group (each fake leads its own) and the pid of every fake of `pids` still running,
+ * and forgets them all; returns how many were still running.
+ */
+export function killFakeStragglers(pids: Set<number>): number {
+  let killed = 0;
+  for (const pid of pids) {
+    if (isOurFake(pid)) {
+      killed++;
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    pids.delete(pid);
+  }
+  return killed;
+}
+
+/** The whole machine's CPU counters (all cores, all processes), from /proc/stat. */
+export function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // idle + iowait
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's busy share between two readings, in percent (NaN without readings). */
+export function machineBusyPercent(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): number {
+  if (!before || !after || after.total <= before.total) return NaN;
+  return ((after.busy - before.busy) / (after.total - before.total)) * 100;
 }

@@ -16,7 +16,7 @@ import type { AgentLifecycle } from './agent-lifecycle.js';
 import type { AgentManager } from './agent-manager.js';
 import type { ServiceDeps } from './deps.js';
 import type { SessionService } from './session.service.js';
-import { parseInput } from './validation.js';
+import { modelName, parseInput } from './validation.js';
 import { resolveWorkingDirectory } from './workspace.js';
 
 /** Tool rules such as `Read`, `Bash(git diff:*)` or `mcp__server__tool`; never a flag. */
@@ -36,12 +36,7 @@ const createAgentInput = z.object({
     .max(100, 'must be at most 100 characters')
     .regex(/^[\w][\w .-]*$/, 'may contain letters, digits, spaces, ".", "_" and "-"'),
   role: z.enum(AGENT_ROLES),
-  model: z
-    .string()
-    .trim()
-    .max(100)
-    .regex(/^[A-Za-z0-9][\w.:[\]-]*$/, 'must be a model name or alias such as sonnet')
-    .optional(),
+  model: modelName.optional(),
   // Passed as one argv element, and Linux caps each at 128 KiB (E2BIG): 50000 CJK characters would not fit.
   systemPrompt: z
     .string()

@@ -6,6 +6,8 @@ import { claimNextTaskFor } from '../db/repositories/claim.repository.js';
 import { findRunningRunForAgent } from '../db/repositories/run.repository.js';
 import {
   countUnfinishedDependencies,
+  findChildren,
+  findDependencies,
   findDependencyEdges,
   findDependentsForUpdate,
   findTaskForUpdate,
@@ -272,7 +274,7 @@ export class TaskService {
       if (task.status !== 'FAILED' && task.status !== 'CANCELLED') {
         throw new ConflictError('id', `Task is ${task.status}; only FAILED or CANCELLED tasks can be retried.`);
       }
-      const [deadDependency] = (await this.dependenciesIn(trx, task.id)).filter((d) => d.status === 'FAILED' || d.status === 'CANCELLED');
+      const [deadDependency] = (await findDependencies(trx, task.id)).filter((d) => d.status === 'FAILED' || d.status === 'CANCELLED');
       if (deadDependency) {
         throw new ConflictError('id', `Its dependency ${JSON.stringify(deadDependency.title)} is ${deadDependency.status}; retry that one first.`);
       }
@@ -295,7 +297,7 @@ export class TaskService {
       return;
     }
     let again = 0;
-    for (const { id } of await listTasks(trx, { parentTaskId: root.id }, { limit: 1000, inverted: false })) {
+    for (const { id } of await findChildren(trx, root.id)) {
       // Read under lock: retrying one subtask may already have brought back its dependents.
       const subtask = await findTaskForUpdate(trx, id);
       if (subtask?.status !== 'FAILED' && subtask?.status !== 'CANCELLED') continue;
@@ -310,11 +312,6 @@ export class TaskService {
       again > 0 ? `retried by request; ${again} subtask(s) run again` : 'retried by request; the manager answers again',
       again > 0 ? 'PENDING' : 'QUEUED',
     );
-  }
-
-  private async dependenciesIn(trx: Executor, taskId: string): Promise<TaskRow[]> {
-    const edges = await findDependencyEdges(trx, [taskId]);
-    return findTasksByIds(trx, edges.map((e) => e.dependsOnTaskId));
   }
 
   private async requeue(trx: Executor, afterCommit: AfterCommit, task: TaskRow, reason: string, status?: 'PENDING' | 'QUEUED'): Promise<void> {
@@ -437,6 +434,10 @@ export class TaskService {
     return taskIds.map((id) => edges.filter((e) => e.taskId === id).map((e) => byId.get(e.dependsOnTaskId)!).filter(Boolean));
   }
 
+  subtasksOf(taskId: string): Promise<TaskRow[]> {
+    return findChildren(this.deps.db, taskId);
+  }
+
   loadTasks(ids: readonly string[]): Promise<TaskRow[]> {
     return findTasksByIds(this.deps.db, ids);
   }
@@ -494,7 +495,7 @@ export class TaskService {
       pid: supervisor.pidOf(agent.id) ?? null,
     });
     if (!claimed) return undefined;
-    const { statusSeq, statusReason, claimedAt, agentSeq, prompt: plainPrompt, ...task } = claimed;
+    const { statusSeq, statusReason, claimedAt, agentSeq, prompt: plainPrompt, retryNote, ...task } = claimed;
     this.lifecycle.transitionWritten(
       { id: ids.agentEventId, agentId: agent.id, seq: agentSeq, fromStatus: 'IDLE', toStatus: 'BUSY', reason: `running task ${JSON.stringify(task.title.slice(0, 80))}`, createdAt: claimedAt },
       { ...agent, status: 'BUSY', lastEventSeq: agentSeq, updatedAt: claimedAt },
@@ -506,7 +507,7 @@ export class TaskService {
     let prompt = plainPrompt;
     if (prompt === null) {
       try {
-        prompt = await this.recordWorkflowInstruction(task, agent);
+        prompt = await this.recordWorkflowInstruction(task, agent, retryNote);
       } catch (error) {
         // Claimed but not started: the run ends at once (and is retried), the agent is free again.
         this.deps.log.error({ err: error, taskId: task.id }, 'could not prepare the instruction');
@@ -527,11 +528,11 @@ export class TaskService {
   }
 
   /** A workflow's root or subtask: the workflow words the instruction, and names who gives it. */
-  private recordWorkflowInstruction(task: TaskRow, agent: AgentRow): Promise<string> {
+  private recordWorkflowInstruction(task: TaskRow, agent: AgentRow, retryNote: string): Promise<string> {
     return inTransaction(this.deps.db, async (trx, afterCommit) => {
       // Another manager may have taken a root whose first manager is gone.
       if (task.requiredRole === 'MANAGER') await setWorkflowManager(trx, task.id, agent.id);
-      const instruction = await instructionFor(trx, task, task.attempts);
+      const instruction = await instructionFor(trx, task, retryNote);
       await this.communications.record(trx, afterCommit, {
         sessionId: task.sessionId,
         fromAgentId: instruction.fromAgentId,

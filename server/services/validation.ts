@@ -1,8 +1,15 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
 
 /** NUL, or half of a surrogate pair: Postgres cannot store either (text and jsonb reject NUL, jsonb a lone surrogate). */
 const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A model name or alias, as agents and workflows take it (never a flag). */
+export const modelName = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[A-Za-z0-9][\w.:[\]-]*$/, 'must be a model name or alias such as sonnet');
 
 /** Validates a service input; the first problem becomes an InvalidInputError naming its field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

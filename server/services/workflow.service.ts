@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { findAgentsByIds, findAgentsBySessionIds } from '../db/repositories/agent.repository.js';
 import type { Executor } from '../db/repositories/executor.js';
-import { findTaskForUpdate, findTasksByIds, listTasks, updateTask } from '../db/repositories/task.repository.js';
+import { findChildren, findTaskForUpdate, findTasksByIds, updateTask } from '../db/repositories/task.repository.js';
 import {
   findWorkflowForUpdate,
   findRunningWorkflowsOnNode,
-  findWorkflowOfSubtask,
   findWorkflowsByIds,
   findWorkflowsWithoutManager,
   insertWorkflow,
@@ -20,7 +19,7 @@ import type { SessionService } from './session.service.js';
 import type { TaskEventService } from './task-event.service.js';
 import type { TaskService } from './task.service.js';
 import { inTransaction, type AfterCommit } from './transaction.js';
-import { parseInput } from './validation.js';
+import { modelName, parseInput } from './validation.js';
 import { inDependencyOrder, parsePlan, type Plan } from './workflow-plan.js';
 
 const startWorkflowInput = z.object({
@@ -29,12 +28,7 @@ const startWorkflowInput = z.object({
   title: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
   managerAgentId: z.string().optional(),
   maxWorkers: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').optional(),
-  workerModel: z
-    .string()
-    .trim()
-    .max(100)
-    .regex(/^[A-Za-z0-9][\w.:[\]-]*$/, 'must be a model name or alias such as sonnet')
-    .optional(),
+  workerModel: modelName.optional(),
   subtaskMaxAttempts: z.number().int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(3),
   maxBudgetUsd: z.number().positive('must be positive').max(10_000, 'must be at most 10000').optional(),
   priority: z.number().int().min(-1000).max(1000).default(0),
@@ -188,14 +182,14 @@ export class WorkflowService {
     if (to !== 'QUEUED' && !TERMINAL_TASK_STATUSES.includes(to)) return;
     const [task] = await findTasksByIds(this.deps.db, [taskId]);
     if (!task) return;
-    if (TERMINAL_TASK_STATUSES.includes(to)) {
-      const [own] = await findWorkflowsByIds(this.deps.db, [taskId]);
-      if (own && own.phase !== 'DONE') await updateWorkflow(this.deps.db, own.id, { phase: 'DONE' });
-    }
-    const workflow = await findWorkflowOfSubtask(this.deps.db, task);
-    if (!workflow) return;
-    if (to === 'QUEUED') await this.ensureWorkers(workflow.id);
-    else if (TERMINAL_TASK_STATUSES.includes(to)) await this.subtaskEnded(workflow.id);
+    // The task's own workflow (it is a root) and its parent's (it is a subtask), in one read.
+    const workflows = await findWorkflowsByIds(this.deps.db, task.parentTaskId ? [task.id, task.parentTaskId] : [task.id]);
+    const own = workflows.find((w) => w.id === task.id);
+    const parent = workflows.find((w) => w.id === task.parentTaskId);
+    if (TERMINAL_TASK_STATUSES.includes(to) && own && own.phase !== 'DONE') await updateWorkflow(this.deps.db, own.id, { phase: 'DONE' });
+    if (!parent) return;
+    if (to === 'QUEUED') await this.ensureWorkers(parent.id);
+    else await this.subtaskEnded(parent.id);
   }
 
   private async subtaskEnded(workflowId: string): Promise<void> {
@@ -204,7 +198,7 @@ export class WorkflowService {
       const workflow = await findWorkflowForUpdate(trx, workflowId);
       const root = await findTaskForUpdate(trx, workflowId);
       if (!workflow || !root || TERMINAL_TASK_STATUSES.includes(root.status)) return;
-      const subtasks = await this.subtasksOf(trx, workflowId);
+      const subtasks = await findChildren(trx, workflowId);
       const ended = subtasks.filter((t) => TERMINAL_TASK_STATUSES.includes(t.status));
       // The final answer is the last step, so progress reaches 1 only with it.
       await updateTask(trx, root.id, { progress: ended.length / (subtasks.length + 1) });
@@ -272,7 +266,7 @@ export class WorkflowService {
     // Only the manager's node staffs a workflow, so two nodes never both create its workers.
     const [manager] = workflow.managerAgentId ? await findAgentsByIds(this.deps.db, [workflow.managerAgentId]) : [];
     if (manager && manager.nodeId !== this.deps.config.nodeId) return;
-    const waiting = (await this.subtasksOf(this.deps.db, workflowId)).filter((t) => t.status === 'QUEUED' && !t.agentId).length;
+    const waiting = (await findChildren(this.deps.db, workflowId)).filter((t) => t.status === 'QUEUED' && !t.agentId).length;
     const workers = (await findAgentsBySessionIds(this.deps.db, [workflow.sessionId])).filter(
       (a) => a.role === 'WORKER' && !['TERMINATING', 'TERMINATED', 'FAILED'].includes(a.status),
     );
@@ -292,10 +286,6 @@ export class WorkflowService {
         throw error;
       }
     }
-  }
-
-  private subtasksOf(db: Executor, workflowId: string): Promise<TaskRow[]> {
-    return listTasks(db, { parentTaskId: workflowId }, { limit: 1000, inverted: false });
   }
 
   loadWorkflows(ids: readonly string[]): Promise<WorkflowRow[]> {

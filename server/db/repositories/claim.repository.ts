@@ -24,6 +24,8 @@ export interface ClaimedRow extends TaskRow {
   agentSeq: number;
   /** The instruction recorded for a plain task; null for a workflow's task (the caller writes it). */
   prompt: string | null;
+  /** What a retry's instruction starts with ('' on a first attempt). */
+  retryNote: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface ClaimedRow extends TaskRow {
  *
  * A plain task's instruction is built here: the title, then the description, after a note on
  * why the previous attempt ended when this is a retry. A workflow's root or subtask gets its
- * instruction from the workflow (task-instructions.ts).
+ * instruction from the workflow (task-instructions.ts), after the same note.
  */
 export async function claimNextTaskFor(db: Executor, claim: ClaimRequest): Promise<ClaimedRow | undefined> {
   const { rows } = await sql<ClaimedRow>`/* prepared: claim_next_task */
@@ -79,23 +81,26 @@ export async function claimNextTaskFor(db: Executor, claim: ClaimRequest): Promi
       INSERT INTO agent_events (id, agent_id, seq, from_status, to_status, reason)
       SELECT ${claim.agentEventId}, ${claim.agentId}, b.last_event_seq, 'IDLE', 'BUSY', 'running task ' || to_json(left(c.title, 80))::text
       FROM busy b, claimed c
-    ), prompt AS (
-      SELECT CASE WHEN c.in_workflow THEN NULL ELSE
-        CASE WHEN c.attempts > 1
-          THEN '(Attempt ' || c.attempts || ': the previous attempt was cut short'
-               || coalesce(' (' || c.error_message || ')', '') || E'. Continue the task.)\n\n'
-          ELSE '' END
-        || c.title || CASE WHEN c.description = '' THEN '' ELSE E'\n\n' || c.description END
-      END AS text
+    ), note AS (
+      -- A retry says why the previous attempt ended, since the agent's resumed session has seen it.
+      SELECT CASE WHEN c.attempts > 1
+        THEN '(Attempt ' || c.attempts || ': the previous attempt was cut short'
+             || coalesce(' (' || c.error_message || ')', '') || E'. Continue the task.)\n\n'
+        ELSE '' END AS text
       FROM claimed c
+    ), prompt AS (
+      SELECT CASE WHEN c.in_workflow THEN NULL
+        ELSE n.text || c.title || CASE WHEN c.description = '' THEN '' ELSE E'\n\n' || c.description END
+      END AS text
+      FROM claimed c, note n
     ), instruction AS (
       INSERT INTO agent_communications (id, session_id, from_agent_id, to_agent_id, task_id, message_type, content)
       SELECT ${claim.communicationId}, c.session_id, NULL, ${claim.agentId}, c.id, 'TASK_ASSIGNMENT', p.text
       FROM claimed c, prompt p WHERE p.text IS NOT NULL
     )
     SELECT c.*, c.last_event_seq AS status_seq, r.reason AS status_reason, run.started_at AS claimed_at,
-      b.last_event_seq AS agent_seq, p.text AS prompt
-    FROM claimed c, status_reason r, run, busy b, prompt p`.execute(db);
+      b.last_event_seq AS agent_seq, p.text AS prompt, n.text AS retry_note
+    FROM claimed c, status_reason r, run, busy b, prompt p, note n`.execute(db);
   const row = rows[0] as (ClaimedRow & { inWorkflow?: unknown }) | undefined;
   if (!row) return undefined;
   delete row.inWorkflow;

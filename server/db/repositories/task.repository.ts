@@ -51,6 +51,21 @@ export async function hasClaimableTask(db: Executor, agent: Pick<AgentRow, 'id' 
   return rows[0]?.found === true;
 }
 
+/** Every subtask of a task, oldest first. */
+export async function findChildren(db: Executor, parentTaskId: string): Promise<TaskRow[]> {
+  return db.selectFrom('tasks').selectAll().where('parentTaskId', '=', parentTaskId).orderBy('id').execute();
+}
+
+/** The tasks one task depends on, oldest first. */
+export async function findDependencies(db: Executor, taskId: string): Promise<TaskRow[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('taskDependencies').select('dependsOnTaskId').where('taskId', '=', taskId))
+    .orderBy('id')
+    .execute();
+}
+
 /** Subtasks of a task that have not ended yet. */
 export async function findUnfinishedChildren(db: Executor, parentTaskId: string): Promise<TaskRow[]> {
   return db

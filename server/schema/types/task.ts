@@ -76,7 +76,7 @@ builder.objectField(Task, 'subtasks', (t) =>
   t.field({
     type: [Task],
     description: 'The tasks created under this one (a workflow\'s plan), oldest first.',
-    resolve: (task, _args, ctx) => ctx.services.tasks.listTasks({ parentTaskId: task.id }, { limit: 1000, inverted: false }),
+    resolve: (task, _args, ctx) => ctx.services.tasks.subtasksOf(task.id),
   }),
 );
 
