@@ -61,7 +61,11 @@ describe('bad input: a typed error naming the field, and nothing written', () =>
     otherSessionTaskId = (await createTask(t, { sessionId: otherSessionId, title: 'elsewhere' })).id;
     succeededTaskId = (await createTask(t, { sessionId, title: 'say hello', agentId })).id;
     expect((await waitForTaskEnd(t, succeededTaskId)).status).toBe('SUCCEEDED');
+    // The other session's agent takes its task on its own: let that settle too, so that every
+    // test starts from a state nothing else is changing.
+    expect((await waitForTaskEnd(t, otherSessionTaskId)).status).toBe('SUCCEEDED');
     await waitForIdle(agentId);
+    await waitForIdle(otherAgentId);
   });
   afterAll(() => t?.stop());
 
