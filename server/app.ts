@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogEvent } from 'kysely';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { createDashboardHandler } from './http/dashboard.js';
 import { handleHealth } from './http/health.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createGraphQLServer, type Yoga } from './http/yoga.js';
@@ -34,6 +35,11 @@ export interface App {
   bus: EventBus;
   /** Listens on config.host:config.apiPort (0 picks a free port); resolves with the port. */
   listen(): Promise<number>;
+  /**
+   * Serves the dashboard on config.host:config.dashboardPort, with /graphql (HTTP and WebSocket)
+   * beside it so the page talks to its own origin; resolves with the port.
+   */
+  listenDashboard(): Promise<number>;
   /** Stops accepting, ends agent processes, closes the database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -69,7 +75,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
 
   const yoga = createGraphQLServer(services, log);
   let stopping = false;
-  const httpServer: Server = createServer(async (req, res) => {
+  const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const probes = {
       ready: async () => {
         const databaseUp = await database.ping();
@@ -83,8 +89,20 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     };
     if (await handleHealth(req, res, probes)) return;
     await yoga.requestListener(req, res);
-  });
+  };
+  const httpServer: Server = createServer(handleApi);
   const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections);
+  const serveDashboard = createDashboardHandler();
+  const dashboardServer: Server = createServer((req, res) => {
+    if (req.url === yoga.graphqlEndpoint || req.url?.startsWith(`${yoga.graphqlEndpoint}?`)) return void handleApi(req, res);
+    serveDashboard(req, res);
+  });
+  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections);
+  const listenOn = (server: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.host, () => resolve((server.address() as AddressInfo).port));
+    });
 
   let stopped: Promise<void> | undefined;
   return {
@@ -94,20 +112,20 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     yoga,
     supervisor,
     bus,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.apiPort, config.host, () => resolve((httpServer.address() as AddressInfo).port));
-      }),
+    listen: () => listenOn(httpServer, config.apiPort),
+    listenDashboard: () => listenOn(dashboardServer, config.dashboardPort),
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
         services.tasks.stopScheduler();
         services.workflows.stop();
         services.taskEvents.stopRetention();
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        await websocket.close();
+        const closed = Promise.all(
+          [httpServer, dashboardServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        );
+        await Promise.all([websocket.close(), dashboardWebsocket.close()]);
         httpServer.closeAllConnections();
+        dashboardServer.closeAllConnections();
         await services.manager.shutdown();
         await closed;
         supervisor.dispose();

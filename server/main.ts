@@ -16,11 +16,22 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const app = await createApp({ config, log });
-  const port = await app.listen();
+  let port: number;
+  let dashboardPort: number;
+  try {
+    port = await app.listen();
+    dashboardPort = await app.listenDashboard();
+  } catch (error) {
+    // A taken port: stop what already started (agent processes included) before giving up.
+    log.error({ err: error }, `cannot listen: ${(error as Error).message}`);
+    await app.stop();
+    process.exit(1);
+  }
   log.info(
     { database: app.database.kind, dataDir: app.database.kind === 'pglite' ? config.database.dataDir : undefined },
     `GraphQL API and GraphiQL at http://${config.host}:${port}/graphql`,
   );
+  log.info(`Dashboard at http://${config.host}:${dashboardPort}/`);
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -102,6 +102,21 @@ describe('live streams', () => {
     expect((await incidents.done).at(-1).incidentReported).toEqual({ type: 'AGENT_CRASH', agent: { name: 'sse-crasher' } });
   });
 
+  it('nested objects in each event are read fresh for that event, not as the subscription first saw them', async () => {
+    const sessionId = await createSession(t, 'fresh-nested');
+    let seen = 0;
+    const statuses = sse(t.url, `subscription($s: ID!) { agentStatusUpdated(sessionId: $s) { to agent { status } } }`, { s: sessionId }, () => ++seen === 3);
+    await statuses.opened;
+    const agent = await createAgent(t, sessionId, { name: 'fresh-nested' });
+    // Each status lasts long enough for its event to be read before the next change.
+    await waitFor(async () => (seen >= 1 ? true : undefined));
+    await createTask(t, { sessionId, title: 'SLEEP 500 say hello', agentId: agent.id });
+    const transitions = (await statuses.done).map((d) => d.agentStatusUpdated);
+    expect(transitions.map((e) => e.to)).toEqual(['IDLE', 'BUSY', 'IDLE']);
+    // Each event's agent is the agent as it was when that event was sent.
+    for (const event of transitions) expect(event.agent.status).toBe(event.to);
+  });
+
   it('systemStatus: the query, and the subscription over both transports on change and on the interval', async () => {
     const before = (await t.ok(`query ${SYSTEM_STATUS.replace(/^\{/, '{ systemStatus {')} }`)).systemStatus;
     expect(before.node.cpus).toBeGreaterThan(0);

@@ -23,7 +23,7 @@ describe('docker-compose.yml', () => {
     expect(databaseUrl.password).toBe(postgres.environment.POSTGRES_PASSWORD);
     expect(databaseUrl.pathname).toBe(`/${postgres.environment.POSTGRES_DB}`);
     expect(new URL(api.environment.REDIS_URL).hostname).toBe('redis');
-    expect(api.ports).toEqual([`${api.environment.API_PORT}:${api.environment.API_PORT}`]);
+    expect(api.ports).toEqual([`${api.environment.API_PORT}:${api.environment.API_PORT}`, `${api.environment.DASHBOARD_PORT}:${api.environment.DASHBOARD_PORT}`]);
 
     // The API's environment must pass the server's own configuration check.
     const environment = Object.fromEntries(
@@ -32,6 +32,7 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(environment);
     expect(config.database.url).toBe(api.environment.DATABASE_URL);
     expect(config.apiPort).toBe(4005);
+    expect(config.dashboardPort).toBe(6011);
   });
 
   it('builds an image that starts the server the way npm start does', async () => {
@@ -40,5 +41,8 @@ describe('docker-compose.yml', () => {
     expect(packageJson.scripts.start).toBe('node --import tsx server/main.ts');
     expect(dockerfile).toContain('CMD ["node", "--import", "tsx", "server/main.ts"]');
     expect(dockerfile).toMatch(/^USER agent$/m);
+    // The dashboard the server serves is built into the image.
+    expect(dockerfile).toContain('RUN npm run dashboard:build');
+    expect(dockerfile).toContain('COPY --from=dashboard /app/client/dashboard/dist ./client/dashboard/dist');
   });
 });

@@ -43,6 +43,7 @@ function serverEnvironment({ scratch, database, environment }: ServerProcessOpti
     DATA_DIR: database.dataDir,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     API_PORT: '0',
+    DASHBOARD_PORT: '0',
     WORKSPACE_ROOT: path.join(scratch, 'workspace'),
     CLAUDE_CLI_PATH: FAKE_CLAUDE,
     ANTHROPIC_API_KEY: 'test-key',
