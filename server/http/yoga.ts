@@ -5,6 +5,8 @@ import type { Context } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
+import { GRAPHIQL_EXAMPLE_TABS } from './graphiql-examples.js';
+import { useFreshLoadersPerEvent } from './fresh-loaders-per-event.js';
 import { useRejectMalformedParams } from './reject-malformed-params.js';
 import type { Services } from '../services/index.js';
 
@@ -19,12 +21,17 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'Agent control plane', subscriptionsProtocol: 'WS' },
+    graphiql: {
+      title: 'Agent control plane',
+      // Subscriptions from GraphiQL go over graphql-ws, the same socket clients use.
+      subscriptionsProtocol: 'WS',
+      defaultTabs: [...GRAPHIQL_EXAMPLE_TABS],
+    },
     // Bundled assets: GraphiQL works on machines with no internet access.
     renderGraphiQL,
     landingPage: false,
     context: () => ({ services }),
-    plugins: [useRejectMalformedParams()],
+    plugins: [useRejectMalformedParams(), useFreshLoadersPerEvent()],
     logging: {
       debug: (...args) => log.debug(args),
       info: (...args) => log.info(args),

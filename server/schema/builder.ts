@@ -3,6 +3,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from '../context.js';
+import { relayDescriptions } from './relay-descriptions.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -18,6 +19,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesQueryOptions: false,
+    ...relayDescriptions,
   },
   errors: {
     defaultTypes: [],

@@ -14,8 +14,18 @@ import './types/workflow.js';
 import './types/system-status.js';
 import './types/metric.js';
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({
+  description: 'Reads. Lists are Relay connections (first/after, last/before), oldest first, with an optional filter.',
+});
+builder.mutationType({
+  description:
+    'Writes. Each returns a union of its success payload and the typed errors it can fail with (branch on __typename): ' +
+    'expected failures are results, not GraphQL errors.',
+});
+builder.subscriptionType({
+  description:
+    'Live streams over graphql-ws on /graphql, or server-sent events (POST /graphql with Accept: text/event-stream). ' +
+    'A subscriber that falls too far behind is ended with a CONSUMER_TOO_SLOW error and resumes from its cursor.',
+});
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -9,12 +9,12 @@ import { AgentStatusEnum } from './enums.js';
 export const AgentStatusEvent = builder.objectRef<AgentEventRow>('AgentStatusEvent').implement({
   description: "One transition of an agent's lifecycle, with its reason; seq is gap-free per agent.",
   fields: (t) => ({
-    seq: t.exposeInt('seq'),
-    from: t.expose('fromStatus', { type: AgentStatusEnum, nullable: true }),
-    to: t.expose('toStatus', { type: AgentStatusEnum }),
-    reason: t.exposeString('reason'),
-    agent: t.field({ type: Agent, resolve: (event) => event.agentId }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    seq: t.exposeInt('seq', { description: "Position in the agent's history, from 1, gap-free; page statusHistory with afterSeq." }),
+    from: t.expose('fromStatus', { type: AgentStatusEnum, nullable: true, description: 'The status before (null only when there was none).' }),
+    to: t.expose('toStatus', { type: AgentStatusEnum, description: 'The status after.' }),
+    reason: t.exposeString('reason', { description: 'Why, for people (e.g. "process started", "terminated by request").' }),
+    agent: t.field({ type: Agent, description: 'The agent that changed.', resolve: (event) => event.agentId }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the transition happened.' }),
   }),
 });
 
@@ -22,7 +22,10 @@ builder.objectField(Agent, 'statusHistory', (t) =>
   t.field({
     type: [AgentStatusEvent],
     description: 'Status transitions in order, a page at a time.',
-    args: { afterSeq: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
+    args: {
+      afterSeq: t.arg.int({ defaultValue: 0, description: 'Only events with a greater seq (the last one seen); below 0 counts as 0.' }),
+      first: t.arg.int({ defaultValue: 100, description: 'Most events to return, clamped to 0 to 1000.' }),
+    },
     resolve: (agent, args, ctx) =>
       ctx.services.lifecycle.history(agent.id, Math.max(0, args.afterSeq ?? 0), Math.min(Math.max(args.first ?? 100, 0), 1000)),
   }),
@@ -31,8 +34,13 @@ builder.objectField(Agent, 'statusHistory', (t) =>
 builder.subscriptionField('agentStatusUpdated', (t) =>
   t.field({
     type: AgentStatusEvent,
-    description: 'Every agent status transition as it happens, optionally for one session or one agent.',
-    args: { sessionId: t.arg.id(), agentId: t.arg.id() },
+    description:
+      'Every agent status transition from now on, optionally for one session or one agent (live only: read earlier ones with ' +
+      'Agent.statusHistory). A malformed id is an INVALID_INPUT error.',
+    args: {
+      sessionId: t.arg.id({ description: 'Only agents of this session (global id); all when absent.' }),
+      agentId: t.arg.id({ description: 'Only this agent (global id); all when absent.' }),
+    },
     subscribe: (_root, args, ctx) => {
       const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
       const agentId = parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId');

@@ -10,9 +10,12 @@ import { builder } from '../builder.js';
 
 /** Every expected failure implements Error: a code to branch on and a message for people. */
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'An expected failure, returned in a result union instead of a GraphQL error. Branch on __typename or code.',
   fields: (t) => ({
-    code: t.exposeString('code'),
-    message: t.exposeString('message'),
+    code: t.exposeString('code', {
+      description: 'Stable, machine-readable: NOT_FOUND, INVALID_INPUT, CONFLICT, CAPACITY_REACHED or AGENT_RUNTIME_UNAVAILABLE.',
+    }),
+    message: t.exposeString('message', { description: 'For people: what went wrong and, where it can be fixed, how. May change between versions.' }),
   }),
 });
 
@@ -21,9 +24,9 @@ builder.objectType(NotFoundError, {
   description: 'An id named an object that does not exist.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    entity: t.exposeString('entity'),
+    entity: t.exposeString('entity', { description: 'The type that was looked for, e.g. Session, Agent or Task.' }),
     field: t.exposeString('field', { description: 'The argument that held the id.' }),
-    id: t.exposeString('id'),
+    id: t.exposeString('id', { description: 'The id that matched nothing (the database id inside the global id).' }),
   }),
 });
 
@@ -41,7 +44,7 @@ builder.objectType(ConflictError, {
   description: 'The request conflicts with the current state (a name in use, a task already running).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    field: t.exposeString('field'),
+    field: t.exposeString('field', { description: 'The argument whose object is in the conflicting state.' }),
   }),
 });
 
@@ -50,7 +53,7 @@ builder.objectType(CapacityReachedError, {
   description: 'A configured limit (such as CLAUDE_MAX_AGENTS) has been reached.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    limit: t.exposeInt('limit'),
+    limit: t.exposeInt('limit', { description: 'The limit that was reached, e.g. the value of CLAUDE_MAX_AGENTS.' }),
   }),
 });
 
@@ -59,7 +62,7 @@ builder.objectType(AgentRuntimeUnavailableError, {
   description: 'The agent CLI cannot be run on the server; the message says how to fix it.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    runtime: t.exposeString('runtime'),
-    binaryPath: t.exposeString('binaryPath'),
+    runtime: t.exposeString('runtime', { description: 'The agent runtime that could not run, e.g. claude-code.' }),
+    binaryPath: t.exposeString('binaryPath', { description: 'The CLI binary the server tried (CLAUDE_CLI_PATH or the pinned dependency).' }),
   }),
 });

@@ -11,11 +11,13 @@ export const Session = builder.loadableNode('Session', {
   load: (ids: string[], ctx) => ctx.services.sessions.loadSessions(ids),
   sort: (session) => session.id,
   fields: (t) => ({
-    name: t.exposeString('name'),
-    workingDirectory: t.exposeString('workingDirectory'),
-    status: t.expose('status', { type: SessionStatusEnum }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'A name for people; need not be unique.' }),
+    workingDirectory: t.exposeString('workingDirectory', {
+      description: "Absolute path on the server, inside WORKSPACE_ROOT; the agents' default working directory.",
+    }),
+    status: t.expose('status', { type: SessionStatusEnum, description: 'Whether the session is in use.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the session was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the session last changed.' }),
   }),
 });
 
@@ -29,31 +31,41 @@ builder.objectField(Session, 'costUsd', (t) =>
 );
 
 const SessionFilter = builder.inputType('SessionFilter', {
+  description: 'Narrows the sessions query; an absent field does not filter.',
   fields: (t) => ({
-    status: t.field({ type: SessionStatusEnum }),
+    status: t.field({ type: SessionStatusEnum, description: 'Only sessions with this status.' }),
   }),
 });
 
 builder.queryFields((t) => ({
-  sessions: t.connection({
-    type: Session,
-    args: { filter: t.arg({ type: SessionFilter }) },
-    resolve: (_root, args, ctx) =>
-      resolveIdConnection(args, (page) =>
-        ctx.services.sessions.listSessions({ status: args.filter?.status ?? undefined }, page),
-      ),
-  }),
+  sessions: t.connection(
+    {
+      type: Session,
+      description: 'Sessions, oldest first, a page at a time.',
+      args: { filter: t.arg({ type: SessionFilter, description: 'Only sessions that match; all when absent.' }) },
+      resolve: (_root, args, ctx) =>
+        resolveIdConnection(args, (page) => ctx.services.sessions.listSessions({ status: args.filter?.status ?? undefined }, page)),
+    },
+    { description: 'A page of sessions.' },
+    { description: 'A session and its cursor.' },
+  ),
   session: t.field({
     type: Session,
-    args: { id: t.arg.id({ required: true }) },
-    errors: { types: [NotFoundError, InvalidInputError], directResult: true, union: { name: 'SessionResult' } },
+    description: 'One session by id: the Session, or NotFoundError (no such session) or InvalidInputError (not a Session id).',
+    args: { id: t.arg.id({ required: true, description: "The session's global id." }) },
+    errors: {
+      types: [NotFoundError, InvalidInputError],
+      directResult: true,
+      union: { name: 'SessionResult', description: 'The session, or why it could not be returned.' },
+    },
     resolve: (_root, args, ctx) => ctx.services.sessions.getSession(parseGlobalId(String(args.id), 'Session', 'id')),
   }),
 }));
 
 const CreateSessionInput = builder.inputType('CreateSessionInput', {
+  description: 'A new session.',
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: 'A name for people: 1 to 200 characters (trimmed).' }),
     workingDirectory: t.string({
       description: 'Relative to (or inside) WORKSPACE_ROOT; created if missing. Defaults to a new folder.',
     }),
@@ -63,12 +75,14 @@ const CreateSessionInput = builder.inputType('CreateSessionInput', {
 builder.mutationField('createSession', (t) =>
   t.field({
     type: Session,
-    args: { input: t.arg({ type: CreateSessionInput, required: true }) },
+    description:
+      'Creates a session and its working directory. InvalidInputError: an empty or too long name, or a directory outside WORKSPACE_ROOT or unusable.',
+    args: { input: t.arg({ type: CreateSessionInput, required: true, description: 'The session to create.' }) },
     errors: {
       types: [InvalidInputError, ConflictError],
-      union: { name: 'CreateSessionResult' },
-      result: { name: 'CreateSessionSuccess' },
-      dataField: { name: 'session' },
+      union: { name: 'CreateSessionResult', description: 'The created session, or why it was not created.' },
+      result: { name: 'CreateSessionSuccess', description: 'The session was created.' },
+      dataField: { name: 'session', description: 'The new session, ACTIVE.' },
     },
     resolve: (_root, { input }, ctx) =>
       ctx.services.sessions.createSession({ name: input.name, workingDirectory: input.workingDirectory ?? undefined }),

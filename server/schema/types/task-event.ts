@@ -9,13 +9,16 @@ import { Task } from './task.js';
 export const TaskEvent = builder.objectRef<TaskEventRow>('TaskEvent').implement({
   description: "One numbered entry of a task's transcript: a status change or something the agent said or did.",
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', { description: "The event's own id (not a global id: events are not nodes)." }),
     seq: t.exposeInt('seq', { description: 'Gap-free per task, from 1; resume a stream with afterSeq.' }),
-    kind: t.expose('kind', { type: TaskEventKindEnum }),
-    payload: t.expose('payload', { type: 'JSON' }),
-    runId: t.exposeID('runId', { nullable: true }),
-    task: t.field({ type: Task, resolve: (event) => event.taskId }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    kind: t.expose('kind', { type: TaskEventKindEnum, description: 'What happened; it decides the fields of payload.' }),
+    payload: t.expose('payload', { type: 'JSON', description: 'A JSON object whose fields depend on kind (see TaskEventKind).' }),
+    runId: t.exposeID('runId', {
+      nullable: true,
+      description: 'The attempt (run) that produced it; null for events outside a run, such as creation or cancellation of a waiting task.',
+    }),
+    task: t.field({ type: Task, description: 'The task whose transcript it belongs to.', resolve: (event) => event.taskId }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it happened.' }),
   }),
 });
 
@@ -29,8 +32,8 @@ builder.objectField(Task, 'events', (t) =>
     type: [TaskEvent],
     description: 'The transcript in seq order, a page at a time.',
     args: {
-      afterSeq: t.arg.int({ defaultValue: 0 }),
-      first: t.arg.int({ defaultValue: MAX_PAGE_SIZE }),
+      afterSeq: t.arg.int({ defaultValue: 0, description: 'Only events with a greater seq (the last one seen); below 0 is an INVALID_INPUT error.' }),
+      first: t.arg.int({ defaultValue: MAX_PAGE_SIZE, description: 'Most events to return, 0 to 1000; out of range is an INVALID_INPUT error.' }),
     },
     resolve: (task, args, ctx) => {
       const first = args.first ?? MAX_PAGE_SIZE;
@@ -45,10 +48,14 @@ builder.subscriptionField('taskEvents', (t) =>
     type: TaskEvent,
     description:
       "A task's transcript: stored events after afterSeq, then live ones, with no gap and no duplicate. " +
-      'Completes once the task has reached a terminal status.',
+      'Completes once the task has reached a terminal status. An unknown task is a NOT_FOUND error, a malformed id or a ' +
+      'negative afterSeq an INVALID_INPUT error. When events before afterSeq were pruned, an OUTDATED_CURSOR event comes first.',
     args: {
-      taskId: t.arg.id({ required: true }),
-      afterSeq: t.arg.int({ defaultValue: 0 }),
+      taskId: t.arg.id({ required: true, description: "The task's global id." }),
+      afterSeq: t.arg.int({
+        defaultValue: 0,
+        description: 'The last seq already seen: replay starts after it. 0 replays the whole transcript; resubscribe with the last seq after a disconnect.',
+      }),
     },
     subscribe: async (_root, args, ctx) => {
       const taskId = parseGlobalId(String(args.taskId), 'Task', 'taskId');

@@ -11,18 +11,22 @@ import { Session } from './session.js';
 const TaskError = builder.objectRef<{ type: NonNullable<TaskRow['errorType']>; message: string }>('TaskError').implement({
   description: 'Why a task failed (or why its last attempt was cut short).',
   fields: (t) => ({
-    type: t.expose('type', { type: TaskErrorTypeEnum }),
-    message: t.exposeString('message'),
+    type: t.expose('type', { type: TaskErrorTypeEnum, description: 'The kind of failure; it decides whether the task is retried.' }),
+    message: t.exposeString('message', { description: 'What happened, for people; includes how to fix it when a person must.' }),
   }),
 });
 
 const TokenUsage = builder.objectRef<TaskRow>('TokenUsage').implement({
   description: 'Tokens spent on a task over all its attempts, subagents included.',
   fields: (t) => ({
-    inputTokens: t.float({ resolve: (task) => Number(task.inputTokens) }),
-    outputTokens: t.float({ resolve: (task) => Number(task.outputTokens) }),
-    cacheReadTokens: t.float({ resolve: (task) => Number(task.cacheReadTokens) }),
-    cacheCreationTokens: t.float({ resolve: (task) => Number(task.cacheCreationTokens) }),
+    // Floats: the counts outgrow GraphQL's 32-bit Int.
+    inputTokens: t.float({ description: 'Input tokens not read from the cache (a whole number).', resolve: (task) => Number(task.inputTokens) }),
+    outputTokens: t.float({ description: 'Output tokens (a whole number).', resolve: (task) => Number(task.outputTokens) }),
+    cacheReadTokens: t.float({ description: 'Input tokens read from the prompt cache (a whole number).', resolve: (task) => Number(task.cacheReadTokens) }),
+    cacheCreationTokens: t.float({
+      description: 'Input tokens written to the prompt cache (a whole number).',
+      resolve: (task) => Number(task.cacheCreationTokens),
+    }),
   }),
 });
 
@@ -32,30 +36,49 @@ export const Task = builder.loadableNode('Task', {
   load: (ids: string[], ctx) => ctx.services.tasks.loadTasks(ids),
   sort: (task) => task.id,
   fields: (t) => ({
-    title: t.exposeString('title'),
-    description: t.exposeString('description'),
-    status: t.expose('status', { type: TaskStatusEnum }),
-    priority: t.exposeInt('priority'),
-    session: t.field({ type: Session, resolve: (task) => task.sessionId }),
-    agent: t.field({ type: Agent, nullable: true, resolve: (task) => task.agentId }),
-    requiredRole: t.expose('requiredRole', { type: AgentRoleEnum, nullable: true }),
-    attempts: t.exposeInt('attempts'),
-    maxAttempts: t.exposeInt('maxAttempts'),
-    timeoutSeconds: t.exposeInt('timeoutSeconds', { nullable: true }),
-    result: t.exposeString('result', { nullable: true, description: "The agent's final answer." }),
+    title: t.exposeString('title', { description: 'A short name for people.' }),
+    description: t.exposeString('description', { description: 'Instructions sent to the agent after the title; may be empty.' }),
+    status: t.expose('status', { type: TaskStatusEnum, description: 'Where the task is; its events say how it got there.' }),
+    priority: t.exposeInt('priority', { description: 'Higher runs first, -1000 to 1000; equal priorities run oldest first.' }),
+    session: t.field({ type: Session, description: 'The session it belongs to.', resolve: (task) => task.sessionId }),
+    agent: t.field({
+      type: Agent,
+      nullable: true,
+      description: 'The agent it was given to or that ran it; null while it waits for any idle agent of its session.',
+      resolve: (task) => task.agentId,
+    }),
+    requiredRole: t.expose('requiredRole', {
+      type: AgentRoleEnum,
+      nullable: true,
+      description: 'Only agents of this role may take it; null = any role.',
+    }),
+    attempts: t.exposeInt('attempts', { description: 'Runs started so far.' }),
+    maxAttempts: t.exposeInt('maxAttempts', { description: 'Runs allowed before a retryable failure becomes final.' }),
+    timeoutSeconds: t.exposeInt('timeoutSeconds', {
+      nullable: true,
+      description: "Longest turn of its runs in seconds; null = the agent's turnTimeoutSeconds.",
+    }),
+    result: t.exposeString('result', { nullable: true, description: "The agent's final answer; null until the task SUCCEEDED." }),
     error: t.field({
       type: TaskError,
       nullable: true,
+      description: 'Why it failed or was cancelled (or why its last attempt was cut short, while it waits to retry); null otherwise.',
       resolve: (task) => (task.errorType ? { type: task.errorType, message: task.errorMessage ?? '' } : null),
     }),
-    costUsd: t.exposeFloat('costUsd', { description: 'Estimated cost in USD, as reported by the CLI.' }),
-    usage: t.field({ type: TokenUsage, resolve: (task) => task }),
-    progress: t.exposeFloat('progress'),
+    costUsd: t.exposeFloat('costUsd', { description: 'Estimated cost in USD over all attempts, as reported by the CLI.' }),
+    usage: t.field({ type: TokenUsage, description: 'Tokens spent over all attempts.', resolve: (task) => task }),
+    progress: t.exposeFloat('progress', {
+      description: 'From 0 to 1: 1 once SUCCEEDED; for a workflow root, the share of its steps (subtasks, then the answer) done.',
+    }),
     lastEventSeq: t.exposeInt('lastEventSeq', { description: 'The seq of the newest event in the transcript.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the task was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the task last changed.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When its first run started; null until then.' }),
+    finishedAt: t.expose('finishedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it reached SUCCEEDED, FAILED or CANCELLED; null while it has not ended.',
+    }),
     retryAt: t.expose('retryAt', {
       type: 'DateTime',
       nullable: true,
@@ -69,7 +92,12 @@ export const Task = builder.loadableNode('Task', {
 });
 
 builder.objectField(Task, 'parentTask', (t) =>
-  t.field({ type: Task, nullable: true, resolve: (task) => task.parentTaskId }),
+  t.field({
+    type: Task,
+    nullable: true,
+    description: 'The task it was created under (a workflow root, for subtasks); null for a top-level task.',
+    resolve: (task) => task.parentTaskId,
+  }),
 );
 
 builder.objectField(Task, 'subtasks', (t) =>
@@ -90,53 +118,72 @@ builder.objectField(Task, 'dependsOn', (t) =>
 );
 
 const TaskFilter = builder.inputType('TaskFilter', {
+  description: 'Narrows the tasks query; absent fields do not filter, given ones must all match.',
   fields: (t) => ({
-    sessionId: t.id(),
-    agentId: t.id(),
-    parentTaskId: t.id(),
-    status: t.field({ type: TaskStatusEnum }),
-    requiredRole: t.field({ type: AgentRoleEnum }),
+    sessionId: t.id({ description: 'Only tasks of this session (global id).' }),
+    agentId: t.id({ description: 'Only tasks given to this agent (global id).' }),
+    parentTaskId: t.id({ description: 'Only tasks created under this one (global id), e.g. the subtasks of a workflow.' }),
+    status: t.field({ type: TaskStatusEnum, description: 'Only tasks with this status.' }),
+    requiredRole: t.field({ type: AgentRoleEnum, description: 'Only tasks that require this role.' }),
   }),
 });
 
 builder.queryFields((t) => ({
-  tasks: t.connection({
-    type: Task,
-    args: { filter: t.arg({ type: TaskFilter }) },
-    resolve: (_root, { filter, ...args }, ctx) => {
-      const ids = {
-        sessionId: parseOptionalGlobalId(filter?.sessionId?.toString(), 'Session', 'filter.sessionId'),
-        agentId: parseOptionalGlobalId(filter?.agentId?.toString(), 'Agent', 'filter.agentId'),
-        parentTaskId: parseOptionalGlobalId(filter?.parentTaskId?.toString(), 'Task', 'filter.parentTaskId'),
-      };
-      return resolveIdConnection(args, (page) =>
-        ctx.services.tasks.listTasks(
-          { ...ids, status: filter?.status ?? undefined, requiredRole: filter?.requiredRole ?? undefined },
-          page,
-        ),
-      );
+  tasks: t.connection(
+    {
+      type: Task,
+      description: 'Tasks of every session, oldest first, a page at a time. A malformed filter id is an INVALID_INPUT error.',
+      args: { filter: t.arg({ type: TaskFilter, description: 'Only tasks that match; all when absent.' }) },
+      resolve: (_root, { filter, ...args }, ctx) => {
+        const ids = {
+          sessionId: parseOptionalGlobalId(filter?.sessionId?.toString(), 'Session', 'filter.sessionId'),
+          agentId: parseOptionalGlobalId(filter?.agentId?.toString(), 'Agent', 'filter.agentId'),
+          parentTaskId: parseOptionalGlobalId(filter?.parentTaskId?.toString(), 'Task', 'filter.parentTaskId'),
+        };
+        return resolveIdConnection(args, (page) =>
+          ctx.services.tasks.listTasks(
+            { ...ids, status: filter?.status ?? undefined, requiredRole: filter?.requiredRole ?? undefined },
+            page,
+          ),
+        );
+      },
     },
-  }),
+    { description: 'A page of tasks.' },
+    { description: 'A task and its cursor.' },
+  ),
   task: t.field({
     type: Task,
-    args: { id: t.arg.id({ required: true }) },
-    errors: { types: [NotFoundError, InvalidInputError], directResult: true, union: { name: 'TaskResult' } },
+    description: 'One task by id, with its result, error, cost and tokens: the Task, or NotFoundError or InvalidInputError (not a Task id).',
+    args: { id: t.arg.id({ required: true, description: "The task's global id." }) },
+    errors: {
+      types: [NotFoundError, InvalidInputError],
+      directResult: true,
+      union: { name: 'TaskResult', description: 'The task, or why it could not be returned.' },
+    },
     resolve: (_root, args, ctx) => ctx.services.tasks.getTask(parseGlobalId(String(args.id), 'Task', 'id')),
   }),
 }));
 
 const CreateTaskInput = builder.inputType('CreateTaskInput', {
+  description: 'A new task.',
   fields: (t) => ({
-    sessionId: t.id({ required: true }),
-    title: t.string({ required: true }),
-    description: t.string(),
+    sessionId: t.id({ required: true, description: 'The session it belongs to (global id).' }),
+    title: t.string({ required: true, description: '1 to 500 characters (trimmed). The agent is sent the title, then the description.' }),
+    description: t.string({ description: 'The instructions for the agent, up to 100000 characters; empty when absent.' }),
     priority: t.int({ description: 'Higher runs first; -1000 to 1000, default 0.' }),
-    agentId: t.id({ description: 'Give the task to this agent at once; it runs when the agent is idle.' }),
-    parentTaskId: t.id(),
-    requiredRole: t.field({ type: AgentRoleEnum }),
+    agentId: t.id({
+      description:
+        'Give the task to this agent (of the same session, and able to take tasks) at once; it runs when the agent is idle. ' +
+        'When absent, any idle agent of the session (of requiredRole, if set) takes it.',
+    }),
+    parentTaskId: t.id({ description: 'A task of the same session to create it under; its budget (maxBudgetUsd) then covers this one.' }),
+    requiredRole: t.field({ type: AgentRoleEnum, description: 'Only agents of this role may take it; any role when absent.' }),
     maxAttempts: t.int({ description: 'Attempts allowed when a run is cut short (1 to 10, default 1).' }),
-    timeoutSeconds: t.int(),
-    dependsOn: t.idList({ description: 'Tasks of the same session that must succeed first; the task is PENDING until then.' }),
+    timeoutSeconds: t.int({ description: "Longest turn of its runs in seconds, 1 to 86400; the agent's turnTimeoutSeconds when absent." }),
+    dependsOn: t.idList({
+      description:
+        'Tasks of the same session that must succeed first (at most 100; none FAILED or CANCELLED); the task is PENDING until then.',
+    }),
     maxBudgetUsd: t.float({ description: 'Spend allowed for this task and every task under it (USD).' }),
   }),
 });
@@ -146,12 +193,16 @@ const taskMutationErrors = [InvalidInputError, NotFoundError, ConflictError];
 builder.mutationFields((t) => ({
   createTask: t.field({
     type: Task,
-    args: { input: t.arg({ type: CreateTaskInput, required: true }) },
+    description:
+      'Creates a task: QUEUED, or PENDING while its dependencies have not succeeded. InvalidInputError: a bad field, or an agent, ' +
+      'parent or dependency of another session or the wrong role; NotFoundError: no such session, agent, parent or dependency; ' +
+      "ConflictError: the agent cannot take tasks (not IDLE, BUSY or STARTING) or the parent's budget is spent.",
+    args: { input: t.arg({ type: CreateTaskInput, required: true, description: 'The task to create.' }) },
     errors: {
       types: taskMutationErrors,
-      union: { name: 'CreateTaskResult' },
-      result: { name: 'CreateTaskSuccess' },
-      dataField: { name: 'task' },
+      union: { name: 'CreateTaskResult', description: 'The created task, or why it was not created.' },
+      result: { name: 'CreateTaskSuccess', description: 'The task was created.' },
+      dataField: { name: 'task', description: 'The new task (already RUNNING when its agent was idle).' },
     },
     resolve: (_root, { input }, ctx) =>
       ctx.services.tasks.createTask({
@@ -170,12 +221,18 @@ builder.mutationFields((t) => ({
   }),
   assignTask: t.field({
     type: Task,
-    args: { taskId: t.arg.id({ required: true }), agentId: t.arg.id({ required: true }) },
+    description:
+      'Gives a PENDING or QUEUED task to one agent of its session; it runs when the agent is idle (and its dependencies succeeded). ' +
+      'ConflictError: the task is no longer waiting, or the agent cannot take tasks; InvalidInputError: another session or the wrong role.',
+    args: {
+      taskId: t.arg.id({ required: true, description: "The task's global id." }),
+      agentId: t.arg.id({ required: true, description: "The agent's global id." }),
+    },
     errors: {
       types: taskMutationErrors,
-      union: { name: 'AssignTaskResult' },
-      result: { name: 'AssignTaskSuccess' },
-      dataField: { name: 'task' },
+      union: { name: 'AssignTaskResult', description: 'The assigned task, or why it was not assigned.' },
+      result: { name: 'AssignTaskSuccess', description: 'The task was assigned.' },
+      dataField: { name: 'task', description: 'The task, with its agent set.' },
     },
     resolve: (_root, args, ctx) =>
       ctx.services.tasks.assignTask(
@@ -185,24 +242,32 @@ builder.mutationFields((t) => ({
   }),
   retryTask: t.field({
     type: Task,
-    description: 'Queues a FAILED or CANCELLED task again, keeping its transcript; dependents it failed wait again.',
-    args: { id: t.arg.id({ required: true }) },
+    description:
+      'Queues a FAILED or CANCELLED task again, keeping its transcript; dependents it failed wait again. ' +
+      'ConflictError: the task has not ended in failure, or a task it depends on is FAILED or CANCELLED (retry that one first).',
+    args: { id: t.arg.id({ required: true, description: "The task's global id." }) },
     errors: {
       types: taskMutationErrors,
-      union: { name: 'RetryTaskResult' },
-      result: { name: 'RetryTaskSuccess' },
-      dataField: { name: 'task' },
+      union: { name: 'RetryTaskResult', description: 'The requeued task, or why it was not requeued.' },
+      result: { name: 'RetryTaskSuccess', description: 'The task was queued again.' },
+      dataField: { name: 'task', description: 'The task, QUEUED or PENDING again.' },
     },
     resolve: (_root, args, ctx) => ctx.services.tasks.retryTask(parseGlobalId(String(args.id), 'Task', 'id')),
   }),
   cancelTask: t.field({
     type: Task,
-    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    description:
+      'Cancels a task and every unfinished task under it: a waiting one at once, a running one by stopping its turn ' +
+      '(interrupt, then SIGINT, SIGTERM, SIGKILL). ConflictError: the task has already ended.',
+    args: {
+      id: t.arg.id({ required: true, description: "The task's global id." }),
+      reason: t.arg.string({ description: 'Why, recorded in its error and events (at most 1000 characters); "cancelled by request" when absent.' }),
+    },
     errors: {
       types: taskMutationErrors,
-      union: { name: 'CancelTaskResult' },
-      result: { name: 'CancelTaskSuccess' },
-      dataField: { name: 'task' },
+      union: { name: 'CancelTaskResult', description: 'The cancelled task, or why it was not cancelled.' },
+      result: { name: 'CancelTaskSuccess', description: 'The task was cancelled.' },
+      dataField: { name: 'task', description: 'The task after the cancellation.' },
     },
     resolve: (_root, args, ctx) =>
       ctx.services.tasks.cancelTask(parseGlobalId(String(args.id), 'Task', 'id'), args.reason ?? undefined),
@@ -212,8 +277,14 @@ builder.mutationFields((t) => ({
 builder.subscriptionField('taskUpdated', (t) =>
   t.field({
     type: Task,
-    description: 'A task after each committed change of status or progress, optionally for one session, task or parent.',
-    args: { sessionId: t.arg.id(), taskId: t.arg.id(), parentTaskId: t.arg.id() },
+    description:
+      'A task after each committed change of status or progress, from now on, optionally for one session, task or parent. ' +
+      'A malformed id is an INVALID_INPUT error.',
+    args: {
+      sessionId: t.arg.id({ description: 'Only tasks of this session (global id); all when absent.' }),
+      taskId: t.arg.id({ description: 'Only this task (global id); all when absent.' }),
+      parentTaskId: t.arg.id({ description: "Only tasks under this one (global id), e.g. a workflow's subtasks; all when absent." }),
+    },
     subscribe: (_root, args, ctx) => {
       const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
       const taskId = parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId');
