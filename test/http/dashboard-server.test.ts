@@ -3,7 +3,6 @@
  * cached for good) and /graphql beside it over HTTP and WebSocket, so the page needs one origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard } from '../support/browser.js';
 import { collect, startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -13,7 +12,6 @@ describe('the dashboard port', () => {
   let base: string;
 
   beforeAll(async () => {
-    buildDashboard();
     t = await startTestApp({ environment: { DASHBOARD_PORT: '0' } });
     base = `http://127.0.0.1:${await t.app.listenDashboard()}`;
   });

@@ -1,0 +1,44 @@
+import { cacheExchange } from '@urql/exchange-graphcache';
+import { Client, fetchExchange, subscriptionExchange } from 'urql';
+import { createClient as createWsClient } from 'graphql-ws';
+import schema from 'virtual:graphql-introspection';
+import { cacheOptions } from './cache-config';
+import { ConnectionState } from './connection-state';
+
+/**
+ * The dashboard's urql client: graphcache normalises what queries and subscriptions return, so a
+ * status pushed by a subscription updates every view of that object; subscriptions go over
+ * graphql-ws on the page's own origin and retry forever after a drop (streams with a cursor then
+ * resume from it: see useResumableStream).
+ */
+export function createDashboardClient(): { client: Client; connection: ConnectionState } {
+  const connection = new ConnectionState();
+  const url = new URL('/graphql', window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = createWsClient({
+    url: url.toString(),
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    keepAlive: 10_000,
+    // graphql-ws doubles its wait without bound; a dashboard should be back within seconds of the server.
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 10_000) + Math.random() * 500)),
+    on: {
+      connecting: () => connection.set('connecting'),
+      connected: () => connection.set('connected'),
+      closed: () => connection.set('disconnected'),
+    },
+  });
+  const client = new Client({
+    url: '/graphql',
+    exchanges: [
+      cacheExchange({ ...cacheOptions, schema }),
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    ],
+  });
+  return { client, connection };
+}

@@ -1,0 +1,2 @@
+export { WorkflowCanvasPage } from './WorkflowCanvasPage';
+export { WorkflowsPage } from './WorkflowsPage';
