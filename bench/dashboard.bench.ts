@@ -92,14 +92,15 @@ interface PageFigures {
 }
 
 /** Runs in the browser: notes each stream line's first appearance and every long task. */
-function observeLines(warmupLines: number): void {
+function observeLines({ warmupLines, notBefore }: { warmupLines: number; notBefore: number }): void {
   const seen = new Set<string>();
   const figures = { latencies: [] as number[], lines: 0, longTasks: [] as number[], streaming: false };
   (window as unknown as { benchFigures: typeof figures }).benchFigures = figures;
   const streamLine = /Stream line (\d+) of \d+ at (\d+)/;
   const note = (text: string | null, now: number) => {
     const match = text ? streamLine.exec(text) : null;
-    if (!match) return;
+    // Lines of earlier runs (cards of their agents show before the session filter applies) are not this run's.
+    if (!match || Number(match[2]) < notBefore) return;
     // Line numbers repeat across streams; with the write time they name one line.
     const key = `${match[1]}@${match[2]}`;
     if (seen.has(key)) return;
@@ -192,13 +193,21 @@ async function run(side: 'D' | 'B', app: App, browser: Browser, dashboardUrl: st
   if (!idle) problems.push('not every agent became IDLE');
 
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   try {
+    const observed = { warmupLines: Math.round(options.warmupS * options.rate), notBefore: Date.now() };
     // tsx keeps function names with a __name helper the page does not have.
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.addInitScript(observeLines, Math.round(options.warmupS * options.rate));
-    // The bare page is served on the dashboard's origin, like the dashboard itself.
-    await page.route(`${dashboardUrl}bench-bare-page`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bare</title>' }));
-    await page.goto(side === 'D' ? `${dashboardUrl}#/` : `${dashboardUrl}bench-bare-page`);
+    const nameHelper = 'window.__name = (f) => f;';
+    if (side === 'D') {
+      await page.addInitScript({ content: nameHelper });
+      await page.addInitScript(observeLines, observed);
+      await page.goto(`${dashboardUrl}#/`);
+    } else {
+      // The new page's own blank document: after a navigation (even to about:blank, or to a routed
+      // page) this Chromium fails the page's WebSockets with 1006.
+      await page.evaluate(nameHelper);
+      await page.evaluate(observeLines, observed);
+    }
     const tasks: TaskRow[] = [];
     if (side === 'D') {
       await page.getByLabel('In session').selectOption({ label });

@@ -11,7 +11,7 @@ import { ConnectionState } from './connection-state';
  * graphql-ws on the page's own origin and retry forever after a drop (streams with a cursor then
  * resume from it: see useResumableStream).
  */
-export function createDashboardClient(): { client: Client; connection: ConnectionState } {
+export function createDashboardClient(): { client: Client; streamClient: Client; connection: ConnectionState } {
   const connection = new ConnectionState();
   const url = new URL('/graphql', window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -28,17 +28,14 @@ export function createDashboardClient(): { client: Client; connection: Connectio
       closed: () => connection.set('disconnected'),
     },
   });
-  const client = new Client({
-    url: '/graphql',
-    exchanges: [
-      cacheExchange({ ...cacheOptions, schema }),
-      fetchExchange,
-      subscriptionExchange({
-        forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
-        }),
-      }),
-    ],
+  const overWebSocket = subscriptionExchange({
+    forwardSubscription: (request) => ({
+      subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+    }),
   });
-  return { client, connection };
+  const client = new Client({ url: '/graphql', exchanges: [cacheExchange({ ...cacheOptions, schema }), fetchExchange, overWebSocket] });
+  // Transcripts and message feeds are logs the streams keep themselves: normalising each of their
+  // events into the cache (hundreds a second with many agents) would only cost the main thread.
+  const streamClient = new Client({ url: '/graphql', exchanges: [overWebSocket] });
+  return { client, streamClient, connection };
 }

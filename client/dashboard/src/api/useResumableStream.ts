@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useClient, type AnyVariables, type CombinedError, type TypedDocumentNode } from 'urql';
+import type { AnyVariables, CombinedError, TypedDocumentNode } from 'urql';
 import { useConnection, useReconnectCount } from './ConnectionContext';
+import { useStreamClient } from './StreamClientContext';
 import { appendBounded, type StreamCursor } from './stream-cursor';
 
 export type StreamStatus = 'connecting' | 'live' | 'ended' | 'failed';
@@ -29,8 +30,6 @@ export interface ResumableStream<Item> {
   resume: () => void;
 }
 
-/** Items are handed to React in small batches, so a flood of events renders a few times a second. */
-const BATCH_MS = 50;
 /** Wait before resubscribing after the server ended a stream with an error (e.g. CONSUMER_TOO_SLOW). */
 const RESUBSCRIBE_MS = 1500;
 /** Errors that another attempt cannot cure. */
@@ -54,7 +53,7 @@ export function useResumableStream<Data, Variables extends AnyVariables, Item, K
   options: ResumableStreamOptions<Data, Variables, Item, Key, Position>,
 ): ResumableStream<Item> {
   const { query, streamKey, pause = false, maxItems } = options;
-  const client = useClient();
+  const client = useStreamClient();
   const connection = useConnection();
   const reconnects = useReconnectCount();
   const [attempt, setAttempt] = useState(0);
@@ -83,10 +82,11 @@ export function useResumableStream<Data, Variables extends AnyVariables, Item, K
     setState((previous) => (previous.status === 'retrying' || previous.status === 'failed' ? { ...previous, status: 'open', error: undefined } : previous));
 
     let pending: Item[] = [];
-    let batchTimer: ReturnType<typeof setTimeout> | undefined;
+    // Items are handed to React once per frame: a flood of events renders at most at the screen's rate.
+    let frame: number | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
-      batchTimer = undefined;
+      frame = undefined;
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
@@ -109,7 +109,7 @@ export function useResumableStream<Data, Variables extends AnyVariables, Item, K
       const item = result.data ? select(result.data) : undefined;
       if (item !== null && item !== undefined && active.cursor.accept(keyOf(item))) {
         pending.push(item);
-        batchTimer ??= setTimeout(flush, BATCH_MS);
+        frame ??= requestAnimationFrame(flush);
       }
       if (result.hasNext === false) {
         // The server completed the stream (a task that ended): nothing to resume.
@@ -122,7 +122,7 @@ export function useResumableStream<Data, Variables extends AnyVariables, Item, K
     return () => {
       subscription.unsubscribe();
       clearTimeout(retryTimer);
-      clearTimeout(batchTimer);
+      if (frame !== undefined) cancelAnimationFrame(frame);
       // Accepted items have moved the cursor: hand them over even though this subscription ends.
       flush();
     };
