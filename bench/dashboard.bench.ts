@@ -1,7 +1,7 @@
 /**
  * Dashboard benchmark: how long an agent's output takes to reach the page, in real Chromium.
  *
- *   npx tsx bench/dashboard.bench.ts [--agents 50] [--rate 20] [--seconds 8] [--rounds 1]
+ *   npx tsx bench/dashboard.bench.ts [--agents 50] [--rate 20] [--seconds 8] [--rounds 1] [--warmup-s 2]
  *       [--database-url postgres://...] [--chromium /usr/bin/chromium]
  *
  * `agents` fake CLI processes (test/support/fake-claude.mjs, keyword STREAM) each write `rate`
@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../server/app.js';
 import type { TaskRow } from '../server/db/types.js';
@@ -48,36 +49,32 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    agents: 50,
-    rate: 20,
-    seconds: 8,
-    rounds: 1,
-    warmupS: 2,
-    databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined,
-    chromium: undefined,
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      agents: { type: 'string', default: '50' },
+      rate: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '1' },
+      'warmup-s': { type: 'string', default: '2' },
+      'database-url': { type: 'string' },
+      chromium: { type: 'string' },
+    },
+  });
+  const positive = (flag: keyof typeof values): number => {
+    const n = Number(values[flag]);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag}: expected a positive number, got ${values[flag]}`);
+    return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const positive = (v: string): number => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number, got ${v}`);
-      return n;
-    };
-    if (flag === '--agents') options.agents = Math.round(positive(value()));
-    else if (flag === '--rate') options.rate = positive(value());
-    else if (flag === '--seconds') options.seconds = positive(value());
-    else if (flag === '--rounds') options.rounds = Math.round(positive(value()));
-    else if (flag === '--warmup-s') options.warmupS = Number(value());
-    else if (flag === '--database-url') options.databaseUrl = value();
-    else if (flag === '--chromium') options.chromium = value();
-    else throw new Error(`unknown argument ${argv[i]}`);
-  }
+  const options: Options = {
+    agents: Math.round(positive('agents')),
+    rate: positive('rate'),
+    seconds: positive('seconds'),
+    rounds: Math.round(positive('rounds')),
+    warmupS: positive('warmup-s'),
+    databaseUrl: values['database-url'] ?? (process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined),
+    chromium: values.chromium,
+  };
   if (options.warmupS >= options.seconds) throw new Error('--warmup-s must be shorter than --seconds');
   return options;
 }

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readStartTime } from '../../server/supervisor/process-table.js';
 import { TASK_EVENTS } from '../support/operations.js';
-import { agentProcesses, killAgentProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { agentProcesses, killAgentProcesses, restartServerProcessOn, type ServerProcess } from '../support/server-process.js';
 import { createDurableTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The task streams this many assistant lines a second for this many seconds per attempt. */
@@ -82,17 +82,8 @@ describe.sequential('a taskEvents subscriber across two kill -9 restarts', () =>
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   });
 
-  /** Starts a life of the server on `port` (0 = any), retrying briefly while the port is still taken. */
-  async function start(port: number, name: string): Promise<ServerProcess> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startServerProcess({ scratch, database, name, environment: { API_PORT: String(port) } });
-      } catch (error) {
-        if (port === 0 || attempt >= 20 || !/EADDRINUSE/.test(String(error))) throw error;
-        await sleep(250);
-      }
-    }
-  }
+  const start = (port: number, name: string) => restartServerProcessOn(port, { scratch, database, name });
+
 
   it(`the client resumes from its last seq after each of ${KILLS} kills: no gap, no duplicate, the terminal event last`, { timeout: 120_000 }, async () => {
     const began = Date.now();

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, type Client, type Communication, type TaskEvent } from '../../client/sdk/src/index.js';
-import { agentProcesses, killAgentProcesses, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { agentProcesses, killAgentProcesses, restartServerProcessOn, type ServerProcess } from '../support/server-process.js';
 import { createDurableTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/test-app.js';
 import { TrackedWebSocket } from './tracked-web-socket.js';
@@ -51,17 +51,8 @@ describe.sequential('SDK streams across kill -9 restarts of the server', () => {
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   });
 
-  /** A life of the server on `port` (0 = any), retrying briefly while the old life's port is still taken. */
-  async function start(port: number, name: string): Promise<ServerProcess> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startServerProcess({ scratch, database, name, environment: { API_PORT: String(port) } });
-      } catch (error) {
-        if (port === 0 || attempt >= 20 || !/EADDRINUSE/.test(String(error))) throw error;
-        await sleep(250);
-      }
-    }
-  }
+  const start = (port: number, name: string) => restartServerProcessOn(port, { scratch, database, name });
+
 
   async function storedTranscript(sdk: Client, taskId: string): Promise<TaskEvent[]> {
     const events: TaskEvent[] = [];

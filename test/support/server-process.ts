@@ -4,6 +4,7 @@
  */
 import { execa, type Result, type ResultPromise } from 'execa';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import readline from 'node:readline';
 import { readProcessTable } from '../../server/supervisor/process-table.js';
 import { FAKE_CLAUDE } from './test-app.js';
@@ -114,6 +115,21 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 }
 
 /** Live processes tagged (AGENT_RUN_TAG) with one of these raw agent ids; pid + start time name one process. */
+/**
+ * A new life of the server on `port` (0 = any), retrying briefly while the previous life's port is
+ * still taken (a killed process's socket can linger for a moment).
+ */
+export async function restartServerProcessOn(port: number, options: ServerProcessOptions): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerProcess({ ...options, environment: { ...options.environment, API_PORT: String(port) } });
+    } catch (error) {
+      if (port === 0 || attempt >= 20 || !/EADDRINUSE/.test(String(error))) throw error;
+      await delay(250);
+    }
+  }
+}
+
 export function agentProcesses(agentTags: ReadonlySet<string>) {
   return readProcessTable()
     .tagged((tag) => agentTags.has(tag))
