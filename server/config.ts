@@ -10,6 +10,7 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4005),
   DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(6011),
+  SERVE_DASHBOARD: z.enum(['true', 'false']).default('true'),
   NODE_ID: z.string().min(1).max(100).default(os.hostname()),
   CLAUDE_CLI_PATH: z.string().min(1).optional(),
   CLAUDE_MAX_AGENTS: z.coerce.number().int().min(1).max(1000).default(10),
@@ -56,6 +57,7 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   HOST: 'an interface to bind (default 127.0.0.1)',
   API_PORT: 'a port number from 0 to 65535 (default 4005)',
   DASHBOARD_PORT: 'a port number from 0 to 65535 (default 6011)',
+  SERVE_DASHBOARD: 'true or false (default true; npm run dev sets false: Vite serves it)',
   NODE_ID: 'a name for this server node (default: the host name)',
   CLAUDE_CLI_PATH: 'the path of a claude executable, or unset for the pinned dependency',
   CLAUDE_MAX_AGENTS: 'an integer from 1 to 1000 (default 10)',
@@ -95,6 +97,8 @@ export interface Config {
   host: string;
   apiPort: number;
   dashboardPort: number;
+  /** Whether this process serves the dashboard on dashboardPort. */
+  serveDashboard: boolean;
   nodeId: string;
   claude: {
     cliPath?: string;
@@ -176,6 +180,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: env.HOST,
     apiPort: env.API_PORT,
     dashboardPort: env.DASHBOARD_PORT,
+    serveDashboard: env.SERVE_DASHBOARD === 'true',
     nodeId: env.NODE_ID,
     claude: {
       cliPath: env.CLAUDE_CLI_PATH,

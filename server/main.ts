@@ -17,10 +17,10 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const app = await createApp({ config, log });
   let port: number;
-  let dashboardPort: number;
+  let dashboardPort: number | undefined;
   try {
     port = await app.listen();
-    dashboardPort = await app.listenDashboard();
+    if (config.serveDashboard) dashboardPort = await app.listenDashboard();
   } catch (error) {
     // A taken port: stop what already started (agent processes included) before giving up.
     log.error({ err: error }, `cannot listen: ${(error as Error).message}`);
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     { database: app.database.kind, dataDir: app.database.kind === 'pglite' ? config.database.dataDir : undefined },
     `GraphQL API and GraphiQL at http://${config.host}:${port}/graphql`,
   );
-  log.info(`Dashboard at http://${config.host}:${dashboardPort}/`);
+  if (dashboardPort !== undefined) log.info(`Dashboard at http://${config.host}:${dashboardPort}/`);
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -175,6 +175,22 @@ describe.skipIf(!chromium)('the dashboard in Chromium', () => {
     await shot('communications');
   });
 
+  it('fits a 390-pixel-wide screen: no page scrolls sideways', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      for (const [route, name] of [['/', 'agents'], ['/tasks', 'tasks'], ['/workflows', 'workflows'], ['/communications', 'communications'], ['/system', 'system']]) {
+        await narrow.goto(`${dashboard}#${route}`);
+        await narrow.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+        await narrow.locator('main h1').first().waitFor();
+        const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${route} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+        await narrow.screenshot({ path: await screenshotPath(`narrow-${name}`), fullPage: true });
+      }
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('keeps following a transcript through a restart of the server: every event once, in order', async () => {
     const sessionId = await createSession(t, 'e2e-restart');
     const agent = await createAgent(t, sessionId, { name: 'e2e-streamer' });

@@ -1,6 +1,7 @@
 import { useSubscription } from 'urql';
 import { graphql } from '../../../gql';
 import type { AgentStatusHistory_LiveSubscription } from '../../../gql/graphql';
+import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { formatTime } from '../ui/format';
 import { StatusBadge } from '../ui/StatusBadge';
 
@@ -20,9 +21,10 @@ type Transition = AgentStatusHistory_LiveSubscription['agentStatusUpdated'];
 
 /** An agent's status transitions with their reasons, newest first; new ones arrive live. */
 export function AgentStatusHistory({ agentId, stored, more }: { agentId: string; stored: readonly Transition[]; more: boolean }) {
-  const [{ data: live }] = useSubscription({ query: LiveTransitions, variables: { agentId } }, (kept: Transition[] = [], event) =>
+  const [{ data: live, error }, resubscribe] = useSubscription({ query: LiveTransitions, variables: { agentId } }, (kept: Transition[] = [], event) =>
     [...kept, event.agentStatusUpdated].slice(-200),
   );
+  useResubscribeOnError(error, resubscribe);
   // Stored and live transitions overlap around the moment the page opened: one row per seq.
   const bySeq = new Map<number, Transition>();
   for (const transition of [...stored, ...(live ?? [])]) bySeq.set(transition.seq, transition);

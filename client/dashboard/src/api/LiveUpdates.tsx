@@ -1,5 +1,6 @@
 import { useSubscription } from 'urql';
 import { graphql } from '../../../gql';
+import { useResubscribeOnError } from './useResubscribeOnError';
 
 /**
  * Every task change and every agent status transition, for the whole app: graphcache writes them
@@ -77,7 +78,9 @@ const AgentStatusSubscription = graphql(`
 
 /** Renders nothing; keeps the cache live while the app is open. */
 export function LiveUpdates() {
-  useSubscription({ query: TaskUpdatedSubscription });
-  useSubscription({ query: AgentStatusSubscription });
+  const [{ error: taskError }, resubscribeTasks] = useSubscription({ query: TaskUpdatedSubscription });
+  const [{ error: agentError }, resubscribeAgents] = useSubscription({ query: AgentStatusSubscription });
+  useResubscribeOnError(taskError, resubscribeTasks);
+  useResubscribeOnError(agentError, resubscribeAgents);
   return null;
 }

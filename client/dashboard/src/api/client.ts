@@ -30,7 +30,33 @@ export function createDashboardClient(): { client: Client; streamClient: Client;
   });
   const overWebSocket = subscriptionExchange({
     forwardSubscription: (request) => ({
-      subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+      subscribe: (sink) => {
+        let received = false;
+        let unsubscribed = false;
+        const dispose = ws.subscribe(
+          { ...request, query: request.query ?? '' },
+          {
+            next: (result) => {
+              received = true;
+              sink.next(result);
+            },
+            error: (error) => sink.error(error),
+            complete: () => {
+              // urql marks the end of a stream (hasNext: false) only on a result it already had: a stream
+              // the server completes before sending anything (taskEvents resumed at the end of a task that
+              // has ended) must say so itself, or useResumableStream would wait for it forever.
+              if (!received && !unsubscribed) sink.next({ data: null, hasNext: false });
+              sink.complete();
+            },
+          },
+        );
+        return {
+          unsubscribe: () => {
+            unsubscribed = true;
+            dispose();
+          },
+        };
+      },
     }),
   });
   const client = new Client({ url: '/graphql', exchanges: [cacheExchange({ ...cacheOptions, schema }), fetchExchange, overWebSocket] });

@@ -3,6 +3,7 @@ import type { AnyVariables, CombinedError, TypedDocumentNode } from 'urql';
 import { useConnection, useReconnectCount } from './ConnectionContext';
 import { useStreamClient } from './StreamClientContext';
 import { appendBounded, type StreamCursor } from './stream-cursor';
+import { isFinalError, RESUBSCRIBE_MS } from './useResubscribeOnError';
 
 export type StreamStatus = 'connecting' | 'live' | 'ended' | 'failed';
 
@@ -29,11 +30,6 @@ export interface ResumableStream<Item> {
   /** Starts the stream again from its cursor (after it failed, or ended and has more to come). */
   resume: () => void;
 }
-
-/** Wait before resubscribing after the server ended a stream with an error (e.g. CONSUMER_TOO_SLOW). */
-const RESUBSCRIBE_MS = 1500;
-/** Errors that another attempt cannot cure. */
-const FINAL_ERROR_CODES = new Set(['INVALID_INPUT', 'NOT_FOUND']);
 
 /** What the subscription itself knows; whether it is live also depends on the link. */
 type SubscriptionStatus = 'open' | 'retrying' | 'ended' | 'failed';
@@ -90,19 +86,18 @@ export function useResumableStream<Data, Variables extends AnyVariables, Item, K
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      setState((previous) =>
-        previous.key === streamKey
-          ? { ...previous, items: appendBounded(previous.items, batch, maxItems), status: active.ended ? 'ended' : 'open', error: undefined }
-          : previous,
-      );
+      // Only the items: the status and error are the subscription's (a batch may be flushed after its error).
+      setState((previous) => (previous.key === streamKey ? { ...previous, items: appendBounded(previous.items, batch, maxItems) } : previous));
       latest.current.onItems?.(batch);
     };
 
     const { variables, select, keyOf } = latest.current;
     const subscription = client.subscription(query, variables(active.cursor.position)).subscribe((result) => {
       if (result.error) {
-        const final = result.error.graphQLErrors.some((error) => FINAL_ERROR_CODES.has(String(error.extensions?.code)));
+        const final = isFinalError(result.error);
         setState((previous) => ({ ...previous, status: final ? 'failed' : 'retrying', error: result.error }));
+        // urql repeats the error on the stream's end (hasNext: false): one retry for both.
+        clearTimeout(retryTimer);
         if (!final) retryTimer = setTimeout(() => setAttempt((count) => count + 1), RESUBSCRIBE_MS);
         return;
       }

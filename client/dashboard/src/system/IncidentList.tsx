@@ -4,6 +4,7 @@ import { graphql } from '../../../gql';
 import type { IncidentList_ReportedSubscription, IncidentSeverity, IncidentType } from '../../../gql/graphql';
 import { mergeById } from '../api/stream-cursor';
 import { useRefetchOnReconnect } from '../api/useRefetchOnReconnect';
+import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { formatEnum } from '../ui/format';
@@ -67,10 +68,11 @@ export function IncidentList() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: RecentIncidents, variables: { filter }, requestPolicy: 'cache-and-network' });
   useRefetchOnReconnect(refetch);
   // New incidents are kept here; the query's refetch after a reconnect covers any missed meanwhile.
-  const [{ data: reported }] = useSubscription(
+  const [{ data: reported, error: reportedError }, resubscribe] = useSubscription(
     { query: ReportedIncidents },
     (kept: ReportedIncident[] = [], event) => [event.incidentReported, ...kept].slice(0, 200),
   );
+  useResubscribeOnError(reportedError, resubscribe);
   const recent = (data?.incidents.edges ?? []).map((edge) => edge.node);
   const live = (reported ?? []).filter((incident) => (!severity || incident.severity === severity) && (!type || incident.type === type));
   const incidents = mergeById<(typeof recent)[number] | ReportedIncident>(recent, live, newestFirst);

@@ -1,6 +1,7 @@
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../../../gql';
 import { useRefetchOnReconnect } from '../api/useRefetchOnReconnect';
+import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { LoadingState } from '../ui/LoadingState';
 import { SystemStatusView } from './SystemStatusView';
@@ -25,7 +26,8 @@ const SystemStatusSubscription = graphql(`
 export function SystemStatusPanel() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: SystemStatusQuery, requestPolicy: 'network-only' });
   useRefetchOnReconnect(refetch);
-  const [{ data: live }] = useSubscription({ query: SystemStatusSubscription });
+  const [{ data: live, error: liveError }, resubscribe] = useSubscription({ query: SystemStatusSubscription });
+  useResubscribeOnError(liveError, resubscribe);
   const masked = live?.systemStatus ?? data?.systemStatus;
 
   if (error && !masked) return <ErrorMessage error={error} title="The system status could not be loaded." onRetry={() => refetch({ requestPolicy: 'network-only' })} />;

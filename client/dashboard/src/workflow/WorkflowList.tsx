@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../../../gql';
+import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { formatCost, formatTime } from '../ui/format';
@@ -68,7 +69,8 @@ export function WorkflowList({ sessionId }: { sessionId: string }) {
     variables: { sessionId },
     requestPolicy: 'cache-and-network',
   });
-  const [{ data: update }] = useSubscription({ query: SessionTaskUpdates, variables: { sessionId } });
+  const [{ data: update, error: updateError }, resubscribe] = useSubscription({ query: SessionTaskUpdates, variables: { sessionId } });
+  useResubscribeOnError(updateError, resubscribe);
   const requestRefetch = useThrottledRefetch(refetch);
   useRefetchWhenLive(requestRefetch);
 

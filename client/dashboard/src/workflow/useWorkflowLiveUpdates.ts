@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useSubscription } from 'urql';
 import { graphql } from '../../../gql';
+import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { useRefetchWhenLive } from './useRefetchWhenLive';
 import { useThrottledRefetch } from './useThrottledRefetch';
 
@@ -67,13 +68,16 @@ export function useWorkflowLiveUpdates({ rootTaskId, sessionId, agentIds, refetc
   const requestRefetch = useThrottledRefetch(refetch);
   useRefetchWhenLive(requestRefetch);
 
-  const [{ data: rootUpdate }] = useSubscription({ query: RootUpdates, variables: { taskId: rootTaskId } });
-  const [{ data: subtaskUpdate }] = useSubscription({ query: SubtaskUpdates, variables: { taskId: rootTaskId } });
-  const [{ data: agentUpdate }] = useSubscription({
+  const [{ data: rootUpdate, error: rootError }, resubscribeRoot] = useSubscription({ query: RootUpdates, variables: { taskId: rootTaskId } });
+  const [{ data: subtaskUpdate, error: subtaskError }, resubscribeSubtasks] = useSubscription({ query: SubtaskUpdates, variables: { taskId: rootTaskId } });
+  const [{ data: agentUpdate, error: agentError }, resubscribeAgents] = useSubscription({
     query: AgentUpdates,
     variables: { sessionId: sessionId ?? '' },
     pause: !sessionId,
   });
+  useResubscribeOnError(rootError, resubscribeRoot);
+  useResubscribeOnError(subtaskError, resubscribeSubtasks);
+  useResubscribeOnError(agentError, resubscribeAgents);
 
   useEffect(() => {
     if (rootUpdate || subtaskUpdate) requestRefetch();
