@@ -1,4 +1,5 @@
 import type { Executor } from '../db/repositories/executor.js';
+import { closeWorkflowOf } from '../db/repositories/workflow.repository.js';
 import { findTasksByIds, nextEventSeq, reserveEventSeqsForTasks } from '../db/repositories/task.repository.js';
 import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter, oldestKeptSeq, pruneTaskEvents } from '../db/repositories/task-event.repository.js';
 import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
@@ -90,6 +91,8 @@ export class TaskEventService {
     transition: { from: TaskStatus | null; to: TaskStatus; reason: string },
   ): Promise<TaskEventRow> {
     afterCommit(() => this.onStatus(taskId, transition.to));
+    // A root's workflow ends with it, in the same transaction: nobody sees an ended root with a live workflow.
+    if (TERMINAL_TASK_STATUSES.includes(transition.to)) await closeWorkflowOf(trx, taskId);
     const event = await this.append(trx, afterCommit, { taskId, runId, kind: 'STATUS', payload: { ...transition } });
     await this.taskChanged(trx, afterCommit, taskId);
     return event;

@@ -72,7 +72,7 @@ describe('startWorkflow: a manager plans, workers do the parts, the manager answ
     const started = await t.ok(START, { input: { sessionId, title: 'Write the report', description: `Write a report in three parts.\n\n${scripted(PLAN_ABC)}`, maxWorkers: 2 } });
     expect(started.startWorkflow).toMatchObject({ __typename: 'StartWorkflowSuccess', task: { workflow: { phase: 'PLANNING', manager: { role: 'MANAGER' } } } });
     const rootId = started.startWorkflow.task.id;
-    const updates = collect(ws, `subscription($id: ID!) { taskUpdated(taskId: $id) { status progress } }`, { id: rootId });
+    const updates = collect(ws, `subscription($id: ID!) { taskUpdated(taskId: $id) { status progress workflow { phase } } }`, { id: rootId });
 
     const root = await waitForTaskEnd(t, rootId, 60_000);
     expect(root.status).toBe('SUCCEEDED');
@@ -120,6 +120,9 @@ describe('startWorkflow: a manager plans, workers do the parts, the manager answ
     const progress = updates.values.map((v: any) => v.taskUpdated.progress);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
     expect(progress).toEqual(expect.arrayContaining([0.25, 0.5, 0.75, 1]));
+    // The update that ends the root carries its closed workflow, not the phase before.
+    expect(updates.values.at(-1).taskUpdated.workflow).toEqual({ phase: 'DONE' });
+    expect(updates.values.filter((v: any) => v.taskUpdated.status === 'PENDING').every((v: any) => v.taskUpdated.workflow.phase !== 'DONE')).toBe(true);
     communications.unsubscribe();
     updates.unsubscribe();
   });

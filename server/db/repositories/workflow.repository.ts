@@ -15,6 +15,11 @@ export async function findWorkflowForUpdate(db: Executor, id: string): Promise<W
   return db.selectFrom('workflows').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Marks the workflow whose root this is DONE (nothing when the task is no root, or it is DONE already). */
+export async function closeWorkflowOf(db: Executor, rootTaskId: string): Promise<void> {
+  await db.updateTable('workflows').set({ phase: 'DONE', updatedAt: new Date() }).where('id', '=', rootTaskId).where('phase', '<>', 'DONE').execute();
+}
+
 export async function updateWorkflow(db: Executor, id: string, patch: Updateable<WorkflowsTable>): Promise<WorkflowRow> {
   return db
     .updateTable('workflows')
