@@ -39,12 +39,14 @@ if (!title) {
   process.exit(EXIT_UNUSABLE);
 }
 
-/** The session and agent to use: the ones given, or a new session with a worker of its own. */
+/** The session and agent to use: the ones given (an agent alone: its session), or a new session with a worker of its own. */
 async function placeTask(client: Client): Promise<{ sessionId: string; agentId: string | undefined }> {
   if (options.session) return { sessionId: options.session, agentId: options.agent };
+  // A task must be in its agent's session: a new session would refuse the agent.
+  if (options.agent) return { sessionId: unwrap(await client.agent(options.agent)).session.id, agentId: options.agent };
   const session = unwrap(await client.createSession({ name: `ci ${new Date().toISOString()}` }));
-  const agent = options.agent ?? unwrap(await client.createAgent({ sessionId: session.id, name: 'ci-worker', role: 'WORKER' })).id;
-  return { sessionId: session.id, agentId: agent };
+  const agent = unwrap(await client.createAgent({ sessionId: session.id, name: 'ci-worker', role: 'WORKER' }));
+  return { sessionId: session.id, agentId: agent.id };
 }
 
 async function main(client: Client): Promise<number> {

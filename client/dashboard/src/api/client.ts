@@ -1,5 +1,5 @@
 import { cacheExchange } from '@urql/exchange-graphcache';
-import { Client, fetchExchange, subscriptionExchange } from 'urql';
+import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from 'urql';
 import { createClient as createWsClient } from 'graphql-ws';
 import schema from 'virtual:graphql-introspection';
 import { cacheOptions } from './cache-config';
@@ -36,7 +36,7 @@ export function createDashboardClient(): { client: Client; streamClient: Client;
         const dispose = ws.subscribe(
           { ...request, query: request.query ?? '' },
           {
-            next: (result) => {
+            next: (result: ExecutionResult) => {
               received = true;
               sink.next(result);
             },

@@ -73,6 +73,11 @@ export function appendBounded<T>(items: readonly T[], batch: readonly T[], max?:
   return max !== undefined && joined.length > max ? joined.slice(joined.length - max) : joined;
 }
 
+/** Newest first, for mergeById; ids are time-ordered on the server, so they break ties between equal times. */
+export function newestFirst(a: { id: string; createdAt: string }, b: { id: string; createdAt: string }): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+}
+
 /** Merges two lists of items with ids, each id once (the later list wins), in the order `compare` gives. */
 export function mergeById<T extends { id: string }>(first: readonly T[], second: readonly T[], compare: (a: T, b: T) => number): T[] {
   const byId = new Map<string, T>();

@@ -1,7 +1,8 @@
 import { useQuery } from 'urql';
 import { graphql } from '../../../gql';
 import type { CommunicationType } from '../../../gql/graphql';
-import { IdCursor, mergeById } from '../api/stream-cursor';
+import { IdCursor, mergeById, newestFirst } from '../api/stream-cursor';
+import { useRefetchOnReconnect } from '../api/useRefetchOnReconnect';
 import { useResumableStream } from '../api/useResumableStream';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -44,11 +45,6 @@ export interface CommunicationFeedFilter {
   messageType?: CommunicationType;
 }
 
-/** Newest first; ids are time-ordered on the server, so they break ties between equal times. */
-function newestFirst(a: { id: string; createdAt: string }, b: { id: string; createdAt: string }): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
-}
-
 /**
  * The messages between agents and from people, newest first: the recent ones from the
  * `communications` query, then every new one from `agentCommunication`, which resumes after the
@@ -61,6 +57,9 @@ export function CommunicationFeed({ filter, compact }: { filter: CommunicationFe
     variables: { filter: { sessionId, agentId, taskId, messageType } },
     requestPolicy: 'cache-and-network',
   });
+  // With no message yet the stream has no cursor and starts live only: what was said while the link
+  // was down is read again instead.
+  useRefetchOnReconnect(refetch);
   const recent = data?.communications.edges.map((edge) => edge.node) ?? [];
   const newestRecent = recent.at(-1)?.id ?? null;
 

@@ -22,11 +22,13 @@ export function SessionChoiceFields({ value, onChange, errors, preferredSessionI
   const { sessions, loading, error } = useSessions();
   const known = value?.kind === 'existing' && sessions.some((session) => session.id === value.sessionId);
 
+  // Only while nothing is chosen: a session the form has just created is missing from the list until
+  // it is read again, and must not be swapped for another one (or for a second new one) meanwhile.
   useEffect(() => {
-    if (loading || (value && (value.kind === 'new' || known))) return;
+    if (loading || value) return;
     const preferred = sessions.find((session) => session.id === preferredSessionId) ?? sessions[0];
     onChange(preferred ? { kind: 'existing', sessionId: preferred.id } : NEW_SESSION);
-  }, [loading, value, known, sessions, preferredSessionId, onChange]);
+  }, [loading, value, sessions, preferredSessionId, onChange]);
 
   if (error && sessions.length === 0) return <ErrorMessage error={error} title="Sessions could not be loaded." />;
 

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../../gql';
-import { fieldMessage, toFormErrors, type FormErrors } from '../ui/typed-errors';
+import { toFormErrors, type FormErrors } from '../ui/typed-errors';
 import { CREATE_SESSION_FIELD_NAMES, type SessionChoice } from './session-choice';
 
 const CreateSession = graphql(`
@@ -46,9 +46,7 @@ export function useEnsureSession(): (choice: SessionChoice | null) => Promise<En
       const outcome = result.data?.createSession;
       if (!outcome) return { ok: false, errors: { fields: {}, form: result.error?.message ?? 'The session could not be created.' } };
       if (outcome.__typename === 'CreateSessionSuccess') return { ok: true, sessionId: outcome.session.id };
-      const field = 'field' in outcome && outcome.field ? (CREATE_SESSION_FIELD_NAMES[outcome.field] ?? outcome.field) : undefined;
-      const message = field ? fieldMessage(outcome) : outcome.message;
-      return { ok: false, errors: toFormErrors({ ...outcome, field, message }, ['sessionName', 'sessionFolder']) };
+      return { ok: false, errors: toFormErrors(outcome, ['sessionName', 'sessionFolder'], (field) => CREATE_SESSION_FIELD_NAMES[field] ?? field) };
     },
     [createSession],
   );

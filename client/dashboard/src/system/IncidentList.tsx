@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../../../gql';
 import type { IncidentList_ReportedSubscription, IncidentSeverity, IncidentType } from '../../../gql/graphql';
-import { mergeById } from '../api/stream-cursor';
+import { mergeById, newestFirst } from '../api/stream-cursor';
 import { useRefetchOnReconnect } from '../api/useRefetchOnReconnect';
 import { useResubscribeOnError } from '../api/useResubscribeOnError';
 import { EmptyState } from '../ui/EmptyState';
@@ -55,10 +55,6 @@ const SEVERITY_OPTIONS = SEVERITIES.map((severity) => ({ value: severity, label:
 const TYPE_OPTIONS = TYPES.map((type) => ({ value: type, label: formatEnum(type) }));
 
 type ReportedIncident = IncidentList_ReportedSubscription['incidentReported'];
-
-function newestFirst(a: { id: string; createdAt: string }, b: { id: string; createdAt: string }): number {
-  return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
-}
 
 /** Recent incidents and every new one as it is reported, newest first, with the recovery taken. */
 export function IncidentList() {

@@ -9,7 +9,7 @@ import { useEnsureSession } from '../sessions/useEnsureSession';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { formatEnum } from '../ui/format';
-import { fieldMessage, NO_ERRORS, toFormErrors, type FormErrors } from '../ui/typed-errors';
+import { NO_ERRORS, toFormErrors, type FormErrors } from '../ui/typed-errors';
 import {
   CREATE_TASK_FIELDS,
   EMPTY_CREATE_TASK_FORM,
@@ -143,9 +143,7 @@ export function CreateTaskForm({ preferredSessionId }: { preferredSessionId?: st
         setValues((current) => ({ ...current, title: '', description: '', dependsOn: [] }));
         return;
       }
-      const field = 'field' in outcome ? formFieldOf(outcome.field) : undefined;
-      const message = field && 'field' in outcome ? fieldMessage(outcome) : outcome.message;
-      setErrors(toFormErrors({ ...outcome, field, message }, [...CREATE_TASK_FIELDS, 'sessionId']));
+      setErrors(toFormErrors(outcome, [...CREATE_TASK_FIELDS, 'sessionId'], formFieldOf));
     } finally {
       setSubmitting(false);
     }

@@ -69,7 +69,9 @@ export function TasksPage() {
   const [view, setView] = useState<View>('list');
   const searchId = useId();
 
-  const filter = { sessionId: sessionId || undefined, agentId: agentId || undefined, status: (status || undefined) as TaskStatus | undefined };
+  // The board has a column per status and no status filter to clear: a status chosen in the list does not apply to it.
+  const shownStatus = view === 'list' ? status : '';
+  const filter = { sessionId: sessionId || undefined, agentId: agentId || undefined, status: (shownStatus || undefined) as TaskStatus | undefined };
   const [{ data, fetching, error }, refetch] = useQuery({ query: TasksQuery, variables: { filter }, requestPolicy: 'cache-and-network' });
   useRefetchOnReconnect(refetch);
   const [{ data: agentsData }] = useQuery({ query: AgentsQuery, variables: { filter: { sessionId: sessionId || undefined } } });
@@ -80,7 +82,7 @@ export function TasksPage() {
     .reverse()
     .filter((node) => matchesSearch(readFragment(TaskRowFragment, node), search))
     .map((node) => ({ id: node.id, status: node.status, row: node }));
-  const filtered = Boolean(sessionId || agentId || status || search);
+  const filtered = Boolean(sessionId || agentId || shownStatus || search);
 
   return (
     <div className="page page--with-aside">

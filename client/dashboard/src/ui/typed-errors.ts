@@ -43,12 +43,19 @@ export function describeTypedError(error: TypedError): string {
 
 /**
  * Puts an error under the form field it names when the form has that field ("dependsOn.2"
- * belongs to "dependsOn"), else at the form's level.
+ * belongs to "dependsOn"), else at the form's level. `formFieldOf` maps the argument the server
+ * names to the form's name for it, where the two differ.
  */
-export function toFormErrors(error: TypedError, formFields: readonly string[]): FormErrors {
-  const field = error.field ? matchField(error.field, formFields) : undefined;
+export function toFormErrors(
+  error: TypedError,
+  formFields: readonly string[],
+  formFieldOf: (field: string) => string | null | undefined = (field) => field,
+): FormErrors {
+  const named = error.field ? formFieldOf(error.field) : undefined;
+  const field = named ? matchField(named, formFields) : undefined;
   if (field) return { fields: { [field]: fieldMessage(error) } };
-  return { fields: {}, form: describeTypedError(error) };
+  const renamed = named && named !== error.field ? { ...error, field: named, message: fieldMessage(error) } : error;
+  return { fields: {}, form: describeTypedError(renamed) };
 }
 
 function matchField(path: string, formFields: readonly string[]): string | undefined {

@@ -5,8 +5,6 @@
  * replay never repeats one.
  */
 export interface StreamPosition<TEvent> {
-  /** True when the server can replay from the resume point: an interruption loses nothing. */
-  readonly resumable: boolean;
   /** False for an event already delivered; otherwise makes it the resume point (in `variables` too). */
   accept(event: TEvent, variables: Record<string, unknown>): boolean;
 }
@@ -15,7 +13,6 @@ export interface StreamPosition<TEvent> {
 export function afterSeq<TEvent extends { seq: number }>(start: number): StreamPosition<TEvent> {
   let last = start;
   return {
-    resumable: true,
     accept(event, variables) {
       if (event.seq <= last) return false;
       last = event.seq;
@@ -35,7 +32,6 @@ const REMEMBERED_IDS = 1_000;
 export function afterId<TEvent extends { id: string }>(start: string | undefined): StreamPosition<TEvent> {
   const seen = new Set<string>(start ? [start] : []);
   return {
-    resumable: true,
     accept(event, variables) {
       if (seen.has(event.id)) return false;
       seen.add(event.id);
@@ -50,7 +46,6 @@ export function afterId<TEvent extends { id: string }>(start: string | undefined
 export function seqPerAgent<TEvent extends { seq: number; agent: { id: string } }>(): StreamPosition<TEvent> {
   const last = new Map<string, number>();
   return {
-    resumable: false,
     accept(event) {
       if (event.seq <= (last.get(event.agent.id) ?? 0)) return false;
       last.set(event.agent.id, event.seq);
@@ -61,5 +56,5 @@ export function seqPerAgent<TEvent extends { seq: number; agent: { id: string } 
 
 /** taskUpdated, systemStatus, incidentReported: state as it changes, live only. */
 export function live<TEvent>(): StreamPosition<TEvent> {
-  return { resumable: false, accept: () => true };
+  return { accept: () => true };
 }

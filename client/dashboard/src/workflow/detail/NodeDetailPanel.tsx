@@ -20,14 +20,18 @@ type Subject = { kind: 'root'; task: TaskNodeView } | { kind: 'subtask'; task: T
 export function NodeDetailPanel({ nodeId, tree, onClose }: NodeDetailPanelProps) {
   const panel = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-
   useEffect(() => {
+    const element = panel.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     heading.current?.focus({ preventScroll: true });
     // Below the canvas on a narrow screen, the panel may start under the fold.
-    panel.current?.scrollIntoView({ block: 'nearest' });
+    element?.scrollIntoView({ block: 'nearest' });
     return () => {
-      if (opener?.isConnected) opener.focus({ preventScroll: true });
+      // Only when the focus was in the panel (and went with it). When another node was opened, the
+      // focus is on that node, which the next panel (keyed by node) must take as its opener.
+      const focused = document.activeElement;
+      const focusWasInPanel = !focused || focused === document.body || Boolean(element?.contains(focused));
+      if (focusWasInPanel && opener?.isConnected) opener.focus({ preventScroll: true });
     };
   }, []);
 
