@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initialSchema from './2026-11-28T00-00-00_initial_schema.js';
 import * as agentLifecycle from './2026-11-28T01-00-00_agent_lifecycle.js';
 import * as taskEngine from './2026-11-28T02-00-00_task_engine.js';
+import * as apiTokens from './2026-11-28T03-00-00_api_tokens.js';
 
 /**
  * Every migration, by name (the file name without extension), in the order they apply.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T00-00-00_initial_schema': initialSchema,
   '2026-11-28T01-00-00_agent_lifecycle': agentLifecycle,
   '2026-11-28T02-00-00_task_engine': taskEngine,
+  '2026-11-28T03-00-00_api_tokens': apiTokens,
 };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { LogEvent } from 'kysely';
 import type { Config } from './config.js';
+import { Authenticator } from './auth/authenticator.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDashboardHandler } from './http/dashboard.js';
@@ -54,6 +55,14 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     onQuery,
   });
   await migrateToLatest(database.db);
+  const authenticator = new Authenticator(database.db, config.host, log.child({ component: 'auth' }));
+  try {
+    const mode = await authenticator.checkStart();
+    if (mode === 'local') log.warn(`local mode: no API token exists, so anyone on this machine may use the API (bound to ${config.host})`);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 
   const bus = new EventBus(config.websocket.maxQueuedEvents);
   // With Redis, a subscriber on any node receives what every node publishes.
@@ -73,7 +82,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   services.tasks.startScheduler();
   services.taskEvents.startRetention();
 
-  const yoga = createGraphQLServer(services, log);
+  const yoga = createGraphQLServer(services, authenticator, log);
   let stopping = false;
   const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const probes = {
@@ -91,13 +100,13 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     await yoga.requestListener(req, res);
   };
   const httpServer: Server = createServer(handleApi);
-  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections);
+  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections, authenticator);
   const serveDashboard = createDashboardHandler();
   const dashboardServer: Server = createServer((req, res) => {
     if (req.url === yoga.graphqlEndpoint || req.url?.startsWith(`${yoga.graphqlEndpoint}?`)) return void handleApi(req, res);
     serveDashboard(req, res);
   });
-  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections);
+  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections, authenticator);
   const listenOn = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);

@@ -1,4 +1,5 @@
 import { createApp } from './app.js';
+import { AuthenticationRequiredError } from './auth/authenticator.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -15,7 +16,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const app = await createApp({ config, log });
+  let app;
+  try {
+    app = await createApp({ config, log });
+  } catch (error) {
+    if (error instanceof AuthenticationRequiredError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   let port: number;
   let dashboardPort: number | undefined;
   try {

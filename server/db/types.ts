@@ -244,6 +244,22 @@ export interface IncidentsTable {
   createdAt: CreatedAt;
 }
 
+export const TOKEN_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** An API token, by the hash of its secret. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: TokenRole;
+  tokenHash: string;
+  /** The sessions an operator token is limited to; null = all. */
+  sessionIds: string[] | null;
+  createdAt: CreatedAt;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
 export interface DB {
   sessions: SessionsTable;
   agents: AgentsTable;
@@ -256,6 +272,7 @@ export interface DB {
   performanceMetrics: PerformanceMetricsTable;
   incidents: IncidentsTable;
   workflows: WorkflowsTable;
+  apiTokens: ApiTokensTable;
 }
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -268,6 +285,7 @@ export type TaskEventRow = Selectable<TaskEventsTable>;
 export type CommunicationRow = Selectable<AgentCommunicationsTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type MetricRow = Selectable<PerformanceMetricsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type AgentUpdate = Updateable<AgentsTable>;

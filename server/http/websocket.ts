@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionResult } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { ConnectionStats } from '../realtime/connection-stats.js';
 import { endWhenTooSlow } from './backpressure.js';
 import type { Yoga } from './yoga.js';
@@ -20,10 +21,23 @@ export function attachWebSocketServer(
   yoga: Yoga,
   limits: { stallMs: number; maxPayloadBytes: number },
   stats: ConnectionStats,
+  authenticator: Authenticator,
 ) {
   const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxPayloadBytes });
+  const callers = new Map<WebSocket, Caller>();
   const disposable = useServer(
     {
+      // The token comes in connectionParams ({ authorization: 'Bearer …' }); false closes the socket with 4403.
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        const principal = await authenticator.authenticate(authorization);
+        if (!principal) return false;
+        Object.assign(ctx.extra, { principal });
+        const socket = ctx.extra.socket;
+        callers.set(socket, { principal, authorization });
+        socket.once('close', () => callers.delete(socket));
+        return true;
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: async (args) => {
         const root = args.rootValue as EnvelopedRoot;
@@ -58,13 +72,45 @@ export function attachWebSocketServer(
     wsServer,
   );
   const watchdog = cutOffStalledSockets(wsServer, limits.stallMs, stats);
+  const revalidation = closeRevokedSockets(callers, authenticator);
   return {
     async close(): Promise<void> {
       clearInterval(watchdog);
+      clearInterval(revalidation);
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+interface Caller {
+  principal: Principal;
+  authorization: unknown;
+}
+
+/** Close code for a connection whose token is missing, unknown or revoked (as graphql-ws's own Forbidden). */
+export const FORBIDDEN_CLOSE_CODE = 4403;
+/** How often open connections' tokens are checked again. */
+const REVALIDATE_MS = 5_000;
+
+/**
+ * An open subscription does not ask for its token again, so a revoked token would keep its
+ * streams: every few seconds each connection's token is checked, and a revoked one's socket is
+ * closed with 4403.
+ */
+function closeRevokedSockets(callers: Map<WebSocket, Caller>, authenticator: Authenticator): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    for (const [socket, caller] of callers) {
+      void authenticator.stillValid(caller.principal, caller.authorization).then(
+        (valid) => {
+          if (!valid && socket.readyState === socket.OPEN) socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden: the token was revoked');
+        },
+        () => {},
+      );
+    }
+  }, REVALIDATE_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Close code for a connection cut off because its client stopped reading (retried by graphql-ws clients). */

@@ -6,6 +6,8 @@ import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
 import { GRAPHIQL_EXAMPLE_TABS } from './graphiql-examples.js';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
+import { useAuthentication } from './authentication.js';
 import { useFreshLoadersPerEvent } from './fresh-loaders-per-event.js';
 import { useRejectMalformedParams } from './reject-malformed-params.js';
 import type { Services } from '../services/index.js';
@@ -17,7 +19,9 @@ export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
  * list, an unknown task in a subscription) keep their message and carry their code; anything
  * else is masked so internals never leak.
  */
-export function createGraphQLServer(services: Services, log: Logger): Yoga {
+export function createGraphQLServer(services: Services, authenticator: Authenticator, log: Logger): Yoga {
+  // HTTP callers, by request (set by the authentication plugin); WebSocket callers come in the connection's extra.
+  const callers = new WeakMap<Request, Principal>();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -30,8 +34,8 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
     // Bundled assets: GraphiQL works on machines with no internet access.
     renderGraphiQL,
     landingPage: false,
-    context: () => ({ services }),
-    plugins: [useRejectMalformedParams(), useFreshLoadersPerEvent()],
+    context: (initial) => ({ services, principal: callerOf(initial, callers) }),
+    plugins: [useAuthentication(authenticator, callers), useRejectMalformedParams(), useFreshLoadersPerEvent()],
     logging: {
       debug: (...args) => log.debug(args),
       info: (...args) => log.info(args),
@@ -53,4 +57,12 @@ export function createGraphQLServer(services: Services, log: Logger): Yoga {
       },
     },
   });
+}
+
+/** The caller the authentication step found: for HTTP by request, for WebSocket in the connection's extra. */
+function callerOf(initial: { request?: Request; extra?: unknown }, callers: WeakMap<Request, Principal>): Principal {
+  const principal = (initial.request && callers.get(initial.request)) ?? (initial.extra as { principal?: Principal } | undefined)?.principal;
+  // Unreachable: both transports authenticate before any operation runs.
+  if (!principal) throw new Error('an operation reached the schema without an authenticated caller');
+  return principal;
 }
