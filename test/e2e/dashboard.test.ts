@@ -11,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken, hashToken } from '../../server/auth/token-secret.js';
+import { insertApiToken } from '../../server/db/repositories/api-token.repository.js';
+import { newId } from '../../server/ids.js';
 import { createAgent, createSession, createTask } from '../support/fixtures.js';
 import { findChromium, launchChromium, screenshotPath } from '../support/browser.js';
 import { startTestApp, waitFor, type TestApp } from '../support/test-app.js';
@@ -221,4 +224,26 @@ describe.skipIf(!chromium)('the dashboard in Chromium', () => {
     expect(await shown()).toEqual(seqs);
     await shot('transcript-after-restart');
   }, 120_000);
+  // Last: from here on the server wants a token.
+  it('asks for a token once one exists, and works again after signing in', async () => {
+    const token = generateToken();
+    await insertApiToken(t.app.database.db, { id: newId(), name: 'e2e', role: 'operator', tokenHash: hashToken(token), sessionIds: null });
+    // Local mode ends within seconds: a reload then finds the API closed without a token.
+    await waitFor(
+      async () => {
+        await page.goto(`${dashboard}#/`);
+        const gate = page.locator('[data-testid="sign-in"]');
+        return (await gate.waitFor({ timeout: 3000 }).then(() => true, () => false)) ? true : undefined;
+      },
+      30_000,
+      'the sign-in screen',
+    );
+    expect(await page.locator('[data-testid="connection"]').getAttribute('data-state')).toBe('unauthorized');
+    await shot('sign-in');
+    await page.getByLabel('API token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+    await card('e2e-worker-1').waitFor();
+    expect(await page.locator('[data-testid="sign-in"]').count()).toBe(0);
+  });
 });

@@ -13,7 +13,7 @@ function useConnectionState(): ConnectionState {
   return connection;
 }
 
-/** connecting | connected | disconnected, as graphql-ws reports it. */
+/** connecting | connected | disconnected, as graphql-ws reports it; unauthorized once the server refused the token. */
 export function useConnection(): Connection {
   const connection = useConnectionState();
   return useSyncExternalStore(connection.subscribe, connection.get);

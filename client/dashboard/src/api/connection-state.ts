@@ -1,4 +1,5 @@
-export type Connection = 'connecting' | 'connected' | 'disconnected';
+/** unauthorized: the server refused the token (WebSocket close 4403 or HTTP 401); the link is not retried. */
+export type Connection = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
 
 /** The live link's state, for the connection indicator; components subscribe with useSyncExternalStore. */
 export class ConnectionState {
@@ -12,7 +13,9 @@ export class ConnectionState {
   connectionCount = (): number => this.connections;
 
   set(value: Connection): void {
-    if (value === this.value) return;
+    // A refused token stays refused until a new sign-in reloads the page: the socket closing
+    // afterwards (its last subscription gone) must not show "reconnecting".
+    if (value === this.value || this.value === 'unauthorized') return;
     this.value = value;
     if (value === 'connected') this.connections += 1;
     for (const listener of this.listeners) listener();

@@ -4,6 +4,7 @@ const LABELS = {
   connecting: 'Connecting…',
   connected: 'Live',
   disconnected: 'Offline, reconnecting',
+  unauthorized: 'Sign-in needed',
 } as const;
 
 /** Whether live updates are flowing (graphql-ws); streams resume from their cursors when it comes back. */
