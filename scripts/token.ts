@@ -1,15 +1,13 @@
 /**
  * API tokens, on the server's own database (DATABASE_URL / DATA_DIR as the server reads them):
  *
- *   npm run token -- create --role admin|operator|viewer [--name <name>] [--sessions <id>,<id>]
+ *   npm run token -- create --role admin|operator|viewer [--name <name>]
  *   npm run token -- list
  *   npm run token -- revoke <token id>
  *
- * `create` prints the token once: only its hash is stored. `--sessions` limits an operator token
- * to those sessions (global ids as the API gives them, or raw ids).
+ * `create` prints the token once: only its hash is stored.
  */
 import { parseArgs } from 'node:util';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { generateToken, hashToken } from '../server/auth/token-secret.js';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
@@ -19,33 +17,20 @@ import { TOKEN_ROLES, type TokenRole } from '../server/db/types.js';
 import { isUuid, newId } from '../server/ids.js';
 import { createLogger } from '../server/logger.js';
 
-const USAGE = 'usage: npm run token -- create --role admin|operator|viewer [--name <name>] [--sessions <id>,<id>] | list | revoke <token id>';
+const USAGE = 'usage: npm run token -- create --role admin|operator|viewer [--name <name>] | list | revoke <token id>';
 
 class UsageError extends Error {}
-
-function sessionIdOf(value: string): string {
-  if (isUuid(value)) return value;
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename === 'Session' && isUuid(decoded.id)) return decoded.id;
-  } catch {
-    // Reported below.
-  }
-  throw new UsageError(`--sessions: ${JSON.stringify(value)} is not a session id`);
-}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, sessions: { type: 'string' } },
+    options: { role: { type: 'string' }, name: { type: 'string' } },
   });
   const [command, ...rest] = positionals;
   if (!command || !['create', 'list', 'revoke'].includes(command)) throw new UsageError(USAGE);
   const role = values.role as TokenRole | undefined;
   if (command === 'create' && (!role || !TOKEN_ROLES.includes(role))) throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(', ')}`);
-  if (command === 'create' && values.sessions && role !== 'operator') throw new UsageError('--sessions limits operator tokens only');
   if (command === 'revoke' && (rest.length !== 1 || !isUuid(rest[0]!))) throw new UsageError('revoke takes one token id (see npm run token -- list)');
-  const sessionIds = values.sessions ? values.sessions.split(',').map((s) => sessionIdOf(s.trim())) : null;
 
   const config = loadConfig();
   const log = createLogger('warn');
@@ -54,8 +39,8 @@ async function main(): Promise<void> {
     await migrateToLatest(database.db);
     if (command === 'create') {
       const token = generateToken();
-      const row = await insertApiToken(database.db, { id: newId(), name: values.name ?? `${role} token`, role: role!, tokenHash: hashToken(token), sessionIds });
-      console.log(`Created ${row.role} token "${row.name}" (id ${row.id})${sessionIds ? ` for ${sessionIds.length} session(s)` : ''}.`);
+      const row = await insertApiToken(database.db, { id: newId(), name: values.name ?? `${role} token`, role: role!, tokenHash: hashToken(token), sessionIds: null });
+      console.log(`Created ${row.role} token "${row.name}" (id ${row.id}).`);
       console.log('Keep it now: it is not shown again.\n');
       console.log(token);
     } else if (command === 'list') {
@@ -63,7 +48,7 @@ async function main(): Promise<void> {
       if (rows.length === 0) console.log('No tokens: the server runs in local mode on a loopback address.');
       for (const row of rows) {
         const state = row.revokedAt ? `revoked ${row.revokedAt.toISOString()}` : `last used ${row.lastUsedAt?.toISOString() ?? 'never'}`;
-        console.log(`${row.id}  ${row.role.padEnd(8)}  ${row.name}  (created ${row.createdAt.toISOString()}; ${state}${row.sessionIds ? `; sessions ${row.sessionIds.join(',')}` : ''})`);
+        console.log(`${row.id}  ${row.role.padEnd(8)}  ${row.name}  (created ${row.createdAt.toISOString()}; ${state})`);
       }
     } else {
       if (!(await revokeApiToken(database.db, rest[0]!))) throw new UsageError(`no live token has the id ${rest[0]}`);

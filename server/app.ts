@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { createDashboardHandler } from './http/dashboard.js';
 import { handleHealth } from './http/health.js';
+import { OriginPolicy } from './http/origin-policy.js';
 import { attachWebSocketServer } from './http/websocket.js';
 import { createGraphQLServer, type Yoga } from './http/yoga.js';
 import type { Logger } from './logger.js';
@@ -82,7 +83,8 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   services.tasks.startScheduler();
   services.taskEvents.startRetention();
 
-  const yoga = createGraphQLServer(services, authenticator, log);
+  const origins = new OriginPolicy(config.corsOrigins);
+  const yoga = createGraphQLServer(services, authenticator, log, { origins, mutationsPerMinute: config.rateLimit.mutationsPerMinute });
   let stopping = false;
   const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const probes = {
@@ -100,13 +102,13 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     await yoga.requestListener(req, res);
   };
   const httpServer: Server = createServer(handleApi);
-  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections, authenticator);
+  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections, authenticator, origins);
   const serveDashboard = createDashboardHandler();
   const dashboardServer: Server = createServer((req, res) => {
     if (req.url === yoga.graphqlEndpoint || req.url?.startsWith(`${yoga.graphqlEndpoint}?`)) return void handleApi(req, res);
     serveDashboard(req, res);
   });
-  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections, authenticator);
+  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections, authenticator, origins);
   const listenOn = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);

@@ -1,6 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeEncryptionKey } from './security/encryption-key.js';
+
+/** Decoded at start, so that a bad key stops the server at once instead of failing the first secret. */
+const encryptionKey = z.string().transform((text, ctx) => {
+  const key = decodeEncryptionKey(text);
+  if (!key) ctx.addIssue({ code: 'custom', message: 'is not 32 bytes written as 64 hex characters or base64' });
+  return key ?? z.NEVER;
+});
 
 /** Environment variables the server reads; every default is the embedded, single-node one. */
 const environmentSchema = z.object({
@@ -42,6 +50,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  CORS_ORIGINS: z.string().default('').transform(parseOrigins),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  ENCRYPTION_KEY: encryptionKey.optional(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -89,7 +100,13 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent (default info)',
   DATABASE_STATEMENT_TIMEOUT_MS: 'milliseconds, from 100 to 600000 (default 30000)',
   SHUTDOWN_GRACE_MS: 'milliseconds, from 0 to 120000 (default 5000)',
+  CORS_ORIGINS: 'comma-separated origins of other sites whose pages may call the API, such as https://ops.example.com (scheme, host and port only), or unset: only the server\'s own pages',
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: 'mutations one token (in local mode, one address) may run per minute, 0 to 1000000; 0 turns the limit off (default 600)',
+  ENCRYPTION_KEY: '32 random bytes as 64 hex characters or base64 (e.g. openssl rand -hex 32), or unset: session secrets are then refused',
 };
+
+/** Variables whose value a configuration error must not repeat. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ENCRYPTION_KEY']);
 
 export interface Config {
   database: { url?: string; dataDir: string; statementTimeoutMs: number };
@@ -127,8 +144,14 @@ export interface Config {
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   shutdownGraceMs: number;
+  /** Origins (besides the server's own) whose pages may call the API from a browser. */
+  corsOrigins: string[];
+  /** Mutations per minute per caller; 0 = no limit. */
+  rateLimit: { mutationsPerMinute: number };
   /** Variables passed on to agent processes (the rest of the server's environment stays private). */
   agentEnvironment: Record<string, string>;
+  /** Seals session secrets (AES-256-GCM); unset: setting a session secret is refused. */
+  encryptionKey?: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -137,7 +160,7 @@ export class ConfigError extends Error {
 
 /** Variables an agent CLI needs to find its credentials, its provider and the network; nothing else leaks. */
 const AGENT_ENVIRONMENT_PREFIXES = ['ANTHROPIC_', 'CLAUDE_CODE_', 'AWS_', 'GOOGLE_', 'VERTEX_', 'CLOUD_ML_'];
-const AGENT_ENVIRONMENT_NAMES = [
+export const AGENT_ENVIRONMENT_NAMES = [
   'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'TZ',
   'CLAUDE_CONFIG_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
   'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'API_TIMEOUT_MS', 'DISABLE_TELEMETRY', 'DISABLE_AUTOUPDATER',
@@ -164,7 +187,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]) as keyof typeof ACCEPTED;
-      return `  ${name}=${JSON.stringify(environment[name])}: ${issue.message}; expected ${ACCEPTED[name]}`;
+      const shown = SECRET_VARIABLES.has(name) ? '(value not shown)' : JSON.stringify(environment[name]);
+      return `  ${name}=${shown}: ${issue.message}; expected ${ACCEPTED[name]}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable and its default.`);
   }
@@ -216,8 +240,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimit: { mutationsPerMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE },
     agentEnvironment: agentEnvironmentFrom(environment),
+    encryptionKey: env.ENCRYPTION_KEY,
   };
+}
+
+/** `https://a.example, http://b.example:8080` as normalised origins; anything with a path is refused. */
+function parseOrigins(text: string, ctx: z.RefinementCtx): string[] {
+  const origins: string[] = [];
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.href !== `${url.origin}/`) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)} is not an origin` });
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

@@ -63,3 +63,19 @@ export class AgentRuntimeUnavailableError extends DomainError {
 export class ConsumerTooSlowError extends DomainError {
   readonly code = 'CONSUMER_TOO_SLOW';
 }
+
+/** The caller's token does not have the role this operation needs. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** Session secrets need ENCRYPTION_KEY, which this server was started without. */
+export class EncryptionNotConfiguredError extends DomainError {
+  readonly code = 'ENCRYPTION_NOT_CONFIGURED';
+  constructor() {
+    super(
+      'Session secrets are off: the server has no ENCRYPTION_KEY. Set it to 32 random bytes ' +
+        '(e.g. the output of `openssl rand -hex 32`) and restart the server; nothing was stored.',
+    );
+  }
+}

@@ -260,6 +260,37 @@ export interface ApiTokensTable {
   revokedAt: Date | null;
 }
 
+export const AUDIT_OUTCOMES = ['OK', 'REFUSED', 'ERROR'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** One mutation as it was called and ended. */
+export interface AuditLogTable {
+  id: string;
+  tokenId: string | null;
+  actor: string;
+  role: TokenRole;
+  operationName: string | null;
+  /** The mutation fields the operation called, in order. */
+  fields: string[];
+  outcome: AuditOutcome;
+  /** Codes of the typed errors returned and of the GraphQL errors raised. */
+  errorCodes: string[];
+  durationMs: number;
+  createdAt: CreatedAt;
+}
+
+/** One secret of a session, sealed (AES-256-GCM); the value itself is never stored. */
+export interface SessionSecretsTable {
+  sessionId: string;
+  /** The environment variable it becomes in the session's agent processes. */
+  name: string;
+  ciphertext: Uint8Array;
+  iv: Uint8Array;
+  authTag: Uint8Array;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+
 export interface DB {
   sessions: SessionsTable;
   agents: AgentsTable;
@@ -273,6 +304,8 @@ export interface DB {
   incidents: IncidentsTable;
   workflows: WorkflowsTable;
   apiTokens: ApiTokensTable;
+  sessionSecrets: SessionSecretsTable;
+  auditLog: AuditLogTable;
 }
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -286,6 +319,8 @@ export type CommunicationRow = Selectable<AgentCommunicationsTable>;
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type MetricRow = Selectable<PerformanceMetricsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type SessionSecretRow = Selectable<SessionSecretsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewTask = Insertable<TasksTable>;
 export type TaskUpdate = Updateable<TasksTable>;
 export type AgentUpdate = Updateable<AgentsTable>;

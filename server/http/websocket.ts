@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionResult } from 'graphql';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type VerifyClientCallbackAsync, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { ConnectionStats } from '../realtime/connection-stats.js';
 import { endWhenTooSlow } from './backpressure.js';
+import type { OriginPolicy } from './origin-policy.js';
 import type { Yoga } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -22,8 +23,14 @@ export function attachWebSocketServer(
   limits: { stallMs: number; maxPayloadBytes: number },
   stats: ConnectionStats,
   authenticator: Authenticator,
+  origins: OriginPolicy,
 ) {
-  const wsServer = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint, maxPayload: limits.maxPayloadBytes });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: yoga.graphqlEndpoint,
+    maxPayload: limits.maxPayloadBytes,
+    verifyClient: refuseForeignPages(origins),
+  });
   const callers = new Map<WebSocket, Caller>();
   const disposable = useServer(
     {
@@ -80,6 +87,20 @@ export function attachWebSocketServer(
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * Browsers let any page open a WebSocket to any server (no same-origin policy, no preflight), and
+ * Yoga's CSRF and CORS checks do not see the upgrade: a page that is neither the server's own
+ * (same host:port as the Host header) nor in CORS_ORIGINS gets HTTP 403. Programs that are not
+ * browsers send no Origin and pass (their token is checked in connection_init).
+ */
+function refuseForeignPages(origins: OriginPolicy): VerifyClientCallbackAsync {
+  return ({ origin, req }, done) => {
+    // Typed as a string, but absent when the client sent none.
+    if (!origin || origins.allows(origin, req.headers.host)) return done(true);
+    done(false, 403, 'Forbidden: this page\'s origin may not open a WebSocket here');
   };
 }
 

@@ -7,19 +7,33 @@ import type { Logger } from '../logger.js';
 import { schema } from '../schema/index.js';
 import { GRAPHIQL_EXAMPLE_TABS } from './graphiql-examples.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import { useAuditLog } from './audit.js';
 import { useAuthentication } from './authentication.js';
+import { corsFor } from './cors.js';
+import { useCsrfPrevention } from './csrf.js';
 import { useFreshLoadersPerEvent } from './fresh-loaders-per-event.js';
+import { useMaskSecretVariables } from '../security/mask-secret-variables.js';
+import type { OriginPolicy } from './origin-policy.js';
+import { useQueryLimits } from './query-limits.js';
+import { useMutationRateLimit } from './rate-limit-mutations.js';
 import { useRejectMalformedParams } from './reject-malformed-params.js';
 import type { Services } from '../services/index.js';
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+export interface GraphQLServerOptions {
+  /** Which web pages may call from a browser (CORS). */
+  origins: OriginPolicy;
+  /** Mutations per minute per caller; 0 = no limit. */
+  mutationsPerMinute: number;
+}
 
 /**
  * The GraphQL server. Expected failures outside the typed error unions (a bad page size on a
  * list, an unknown task in a subscription) keep their message and carry their code; anything
  * else is masked so internals never leak.
  */
-export function createGraphQLServer(services: Services, authenticator: Authenticator, log: Logger): Yoga {
+export function createGraphQLServer(services: Services, authenticator: Authenticator, log: Logger, options: GraphQLServerOptions): Yoga {
   // HTTP callers, by request (set by the authentication plugin); WebSocket callers come in the connection's extra.
   const callers = new WeakMap<Request, Principal>();
   return createYoga<Record<string, unknown>, Context>({
@@ -35,7 +49,18 @@ export function createGraphQLServer(services: Services, authenticator: Authentic
     renderGraphiQL,
     landingPage: false,
     context: (initial) => ({ services, principal: callerOf(initial, callers) }),
-    plugins: [useAuthentication(authenticator, callers), useRejectMalformedParams(), useFreshLoadersPerEvent()],
+    cors: corsFor(options.origins),
+    plugins: [
+      useAuthentication(authenticator, callers),
+      useRejectMalformedParams(),
+      useCsrfPrevention(),
+      useQueryLimits(),
+      useFreshLoadersPerEvent(),
+      useMaskSecretVariables(),
+      useAuditLog(),
+      // After the audit log, so that a refused mutation is recorded too (ERROR, RATE_LIMITED).
+      useMutationRateLimit(options.mutationsPerMinute),
+    ],
     logging: {
       debug: (...args) => log.debug(args),
       info: (...args) => log.info(args),

@@ -4,6 +4,7 @@ import { LIVE_AGENT_STATUSES, type AgentRow, type ResourceLimits, type TaskError
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { TokenUsage } from '../supervisor/agent-events.js';
 import type { LadderStep, ProcessExit } from '../supervisor/agent-process.js';
+import { agentEnvironmentWithSecrets } from '../security/session-environment.js';
 import { probeIsolation } from '../supervisor/isolation.js';
 import { reapOrphans, sameProcess } from '../supervisor/orphan-reaper.js';
 import { readBootId } from '../supervisor/process-table.js';
@@ -13,6 +14,7 @@ import type { CrashPolicy } from './crash-policy.js';
 import type { ServiceDeps } from './deps.js';
 import type { IncidentService } from './incident.service.js';
 import type { ActiveRun, RunTracker } from './run-tracker.js';
+import type { SessionSecretsService } from './session-secrets.service.js';
 import { inTransaction } from './transaction.js';
 import { resolveWorkingDirectory } from './workspace.js';
 
@@ -55,6 +57,7 @@ export class AgentManager {
     private readonly incidents: IncidentService,
     private readonly runs: RunTracker,
     private readonly crashPolicy: CrashPolicy,
+    private readonly sessionSecrets: SessionSecretsService,
   ) {
     runs.hooks.turnEnded = (agentId) => this.afterTurn(agentId);
     runs.hooks.outputLimitReached = (agentId, run) =>
@@ -93,13 +96,17 @@ export class AgentManager {
       : { costUsd: 0, tokens: {} });
     // Checked at every spawn, not only at creation: the tree may have changed since.
     const workingDirectory = await resolveWorkingDirectory(config.workspaceRoot, agent.config.workingDirectory, 'workingDirectory');
+    // Decrypted at every start, for this session's agents only: a secret set or changed later
+    // applies from the agent's next process.
+    const secrets = await this.sessionSecrets.environmentFor(agent.sessionId);
     const { pid, startTime } = await supervisor.launch(agent.id, {
       binaryPath: supervisor.adapter.resolveBinary(config.claude.cliPath),
       cliSessionId: agent.cliSessionId,
       resume,
       model: agent.model,
       config: { ...agent.config, workingDirectory },
-      environment: config.agentEnvironment,
+      environment: agentEnvironmentWithSecrets(config.agentEnvironment, secrets),
+      maskedValues: Object.values(secrets),
       runTag: agent.id,
       wrapperPrefix: this.wrapperPrefix,
     });

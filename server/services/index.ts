@@ -1,6 +1,8 @@
 import { AgentLifecycle } from './agent-lifecycle.js';
 import { AgentManager } from './agent-manager.js';
 import { AgentService } from './agent.service.js';
+import { ApiTokenService } from './api-token.service.js';
+import { AuditService } from './audit.service.js';
 import { BudgetService } from './budget.service.js';
 import { EventBatcher } from './event-batcher.js';
 import { CommunicationService } from './communication.service.js';
@@ -11,6 +13,7 @@ import { MessageService } from './message.service.js';
 import { MetricService } from './metric.service.js';
 import { RunTracker } from './run-tracker.js';
 import { SessionService } from './session.service.js';
+import { SessionSecretsService } from './session-secrets.service.js';
 import { SystemStatusService } from './system-status.service.js';
 import { TaskEventService } from './task-event.service.js';
 import { TaskService } from './task.service.js';
@@ -18,6 +21,7 @@ import { WorkflowService } from './workflow.service.js';
 
 export interface Services {
   sessions: SessionService;
+  sessionSecrets: SessionSecretsService;
   agents: AgentService;
   tasks: TaskService;
   taskEvents: TaskEventService;
@@ -31,6 +35,8 @@ export interface Services {
   budgets: BudgetService;
   systemStatus: SystemStatusService;
   metrics: MetricService;
+  audit: AuditService;
+  tokens: ApiTokenService;
   batcher: EventBatcher;
   /** Subscriptions read live events from here. */
   bus: ServiceDeps['bus'];
@@ -39,6 +45,7 @@ export interface Services {
 /** Wires the services together and to the supervisor's reports. */
 export function createServices(deps: ServiceDeps): Services {
   const sessions = new SessionService(deps);
+  const sessionSecrets = new SessionSecretsService(deps, sessions);
   const taskEvents = new TaskEventService(deps);
   const communications = new CommunicationService(deps);
   const incidents = new IncidentService(deps);
@@ -46,7 +53,7 @@ export function createServices(deps: ServiceDeps): Services {
   const budgets = new BudgetService(deps, taskEvents);
   const batcher = new EventBatcher(deps, taskEvents, deps.config.transcriptBufferEvents);
   const runs = new RunTracker(deps, taskEvents, communications, lifecycle, budgets, batcher);
-  const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart));
+  const manager = new AgentManager(deps, lifecycle, incidents, runs, new CrashPolicy(deps.config.claude.restart), sessionSecrets);
   const agents = new AgentService(deps, sessions, lifecycle, manager);
   const tasks = new TaskService(deps, sessions, taskEvents, communications, runs, lifecycle, manager, budgets);
   const messages = new MessageService(deps, agents, tasks, communications, runs);
@@ -63,5 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
   };
   const systemStatus = new SystemStatusService(deps);
   const metrics = new MetricService(deps);
-  return { sessions, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, systemStatus, metrics, batcher, bus: deps.bus };
+  const audit = new AuditService(deps);
+  const tokens = new ApiTokenService(deps);
+  return { sessions, sessionSecrets, agents, tasks, taskEvents, communications, incidents, lifecycle, manager, runs, messages, workflows, budgets, systemStatus, metrics, audit, tokens, batcher, bus: deps.bus };
 }

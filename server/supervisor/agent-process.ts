@@ -37,6 +37,8 @@ export interface AgentProcessOptions {
   tag: string;
   /** Writes the runtime's interrupt request for the running turn. */
   encodeInterrupt?: (requestId: string) => string;
+  /** Hides secret values in everything the process writes (stdout lines, stderr), before anything reads it. */
+  mask?: (text: string) => string;
 }
 
 const STDERR_TAIL_BYTES = 8 * 1024;
@@ -119,7 +121,7 @@ export class AgentProcess {
       const exit: ProcessExit = {
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
-        stderrTail: this.stderrTail,
+        stderrTail: this.masked(this.stderrTail),
         requested: this.stopRequested,
         ladderStep: this.lastStep,
       };
@@ -239,8 +241,9 @@ export class AgentProcess {
     const pending: AgentEvent[] = [];
     await readBoundedLines(child.stdout!, {
       maxLineBytes: this.options.maxLineBytes,
-      onLine: (line) => {
+      onLine: (written) => {
         this.lastOutputAt = Date.now();
+        const line = this.masked(written);
         const events = this.parseLine(line);
         if (events === undefined) {
           this.log.warn({ line: line.slice(0, 500) }, 'agent wrote a line that is not valid stream-json; skipped');
@@ -250,12 +253,16 @@ export class AgentProcess {
       },
       onOversizedLine: ({ bytes, head }) => {
         this.lastOutputAt = Date.now();
-        pending.push({ kind: 'RAW', type: 'oversized_line', line: { bytes, head } });
+        pending.push({ kind: 'RAW', type: 'oversized_line', line: { bytes, head: this.masked(head) } });
       },
       drain: async () => {
         while (pending.length > 0) await this.deliver(pending.shift()!);
       },
     });
+  }
+
+  private masked(text: string): string {
+    return this.options.mask ? this.options.mask(text) : text;
   }
 
   private async deliver(event: AgentEvent): Promise<void> {

@@ -31,6 +31,7 @@ const FIX_HINT =
 /** Claude Code CLI driven headless over stream-json stdin/stdout. */
 export class ClaudeCodeAdapter implements RuntimeAdapter {
   readonly runtime = 'claude-code';
+  readonly controlledEnvironment = [...Object.keys(HEADLESS_ENVIRONMENT), 'CLAUDE_CODE_MAX_RETRIES', 'AGENT_RUN_TAG'];
 
   resolveBinary(configuredPath: string | undefined): string {
     if (configuredPath) return path.resolve(configuredPath);

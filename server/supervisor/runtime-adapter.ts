@@ -10,6 +10,8 @@ export interface AgentLaunchSpec {
   model: string | null;
   config: AgentConfig;
   environment: Record<string, string>;
+  /** Values in the environment that must not leave the process: masked in its output (transcripts, logs, errors). */
+  maskedValues?: readonly string[];
   /** Tags the process tree so a reaper can find it again. */
   runTag: string;
   /** Put in front of the command (e.g. a PID-namespace wrapper with a parent-death signal). */
@@ -29,6 +31,8 @@ export interface SpawnCommand {
  */
 export interface RuntimeAdapter {
   readonly runtime: string;
+  /** Environment variables the adapter sets in every agent process itself (a session secret may not take these names). */
+  readonly controlledEnvironment: readonly string[];
   /** The binary to run: the configured path, else the pinned dependency. */
   resolveBinary(configuredPath: string | undefined): string;
   /** Throws AgentRuntimeUnavailableError (saying how to fix it) when the binary cannot run. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { secretMasker } from '../security/secret-mask.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentProcess, type LadderStep, type ProcessExit } from './agent-process.js';
 import { readProcessTable } from './process-table.js';
@@ -69,6 +70,7 @@ export class Supervisor {
         maxLineBytes: this.options.maxLineBytes,
         tag: spec.runTag,
         encodeInterrupt: this.adapter.encodeInterrupt?.bind(this.adapter),
+        mask: secretMasker(spec.maskedValues ?? []),
       },
     );
     this.processes.set(agentId, agentProcess);

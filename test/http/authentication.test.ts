@@ -133,6 +133,5 @@ describe('npm run token', () => {
     expect((await token('list')).stdout).toMatch(/revoked/);
     expect((await token('revoke', id)).exitCode).toBe(2);
     expect((await token('create', '--role', 'root')).exitCode).toBe(2);
-    expect((await token('create', '--role', 'viewer', '--sessions', 'x')).exitCode).toBe(2);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import type { LogEvent } from 'kysely';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { createLogger, type Logger } from '../../server/logger.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.mjs', import.meta.url));
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   /** Extra server environment variables. */
   environment?: Record<string, string>;
   onQuery?: (event: LogEvent) => void;
+  /** The server's logger (e.g. one that keeps what is logged); default: pino at TEST_LOG_LEVEL, else silent. */
+  log?: Logger;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -72,7 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   config.agentEnvironment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...options.agentEnvironment };
 
-  const app = await createApp({ config, log: createLogger(config.logLevel), onQuery: options.onQuery });
+  const app = await createApp({ config, log: options.log ?? createLogger(config.logLevel), onQuery: options.onQuery });
   const port = await app.listen();
   const url = `http://127.0.0.1:${port}/graphql`;
   const clients: Client[] = [];

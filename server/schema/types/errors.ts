@@ -3,6 +3,7 @@ import {
   CapacityReachedError,
   ConflictError,
   DomainError,
+  EncryptionNotConfiguredError,
   InvalidInputError,
   NotFoundError,
 } from '../../errors.js';
@@ -13,7 +14,7 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   description: 'An expected failure, returned in a result union instead of a GraphQL error. Branch on __typename or code.',
   fields: (t) => ({
     code: t.exposeString('code', {
-      description: 'Stable, machine-readable: NOT_FOUND, INVALID_INPUT, CONFLICT, CAPACITY_REACHED or AGENT_RUNTIME_UNAVAILABLE.',
+      description: 'Stable, machine-readable: NOT_FOUND, INVALID_INPUT, CONFLICT, CAPACITY_REACHED, AGENT_RUNTIME_UNAVAILABLE or ENCRYPTION_NOT_CONFIGURED.',
     }),
     message: t.exposeString('message', { description: 'For people: what went wrong and, where it can be fixed, how. May change between versions.' }),
   }),
@@ -65,4 +66,11 @@ builder.objectType(AgentRuntimeUnavailableError, {
     runtime: t.exposeString('runtime', { description: 'The agent runtime that could not run, e.g. claude-code.' }),
     binaryPath: t.exposeString('binaryPath', { description: 'The CLI binary the server tried (CLAUDE_CLI_PATH or the pinned dependency).' }),
   }),
+});
+
+builder.objectType(EncryptionNotConfiguredError, {
+  name: 'EncryptionNotConfiguredError',
+  description: 'Session secrets need the server to be started with ENCRYPTION_KEY; the message says how to set it.',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
 });

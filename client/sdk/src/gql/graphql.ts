@@ -373,6 +373,8 @@ type ErrorFields_CapacityReachedError_Fragment = { __typename: 'CapacityReachedE
 
 type ErrorFields_ConflictError_Fragment = { __typename: 'ConflictError', field: string, code: string, message: string } & { ' $fragmentName'?: 'ErrorFields_ConflictError_Fragment' };
 
+type ErrorFields_EncryptionNotConfiguredError_Fragment = { __typename: 'EncryptionNotConfiguredError', code: string, message: string } & { ' $fragmentName'?: 'ErrorFields_EncryptionNotConfiguredError_Fragment' };
+
 type ErrorFields_InvalidInputError_Fragment = { __typename: 'InvalidInputError', field: string, code: string, message: string } & { ' $fragmentName'?: 'ErrorFields_InvalidInputError_Fragment' };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', entity: string, field: string, code: string, message: string, missingId: string } & { ' $fragmentName'?: 'ErrorFields_NotFoundError_Fragment' };
@@ -381,6 +383,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_AgentRuntimeUnavailableError_Fragment
   | ErrorFields_CapacityReachedError_Fragment
   | ErrorFields_ConflictError_Fragment
+  | ErrorFields_EncryptionNotConfiguredError_Fragment
   | ErrorFields_InvalidInputError_Fragment
   | ErrorFields_NotFoundError_Fragment
 ;
@@ -617,6 +620,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { session:
     | { __typename: 'Agent' }
+    | { __typename: 'ApiToken' }
     | { __typename: 'Communication' }
     | { __typename: 'Incident' }
     | (
@@ -629,12 +633,14 @@ export type NodeQuery = { session:
       { __typename: 'Agent' }
       & { ' $fragmentRefs'?: { 'AgentFieldsFragment': AgentFieldsFragment } }
     )
+    | { __typename: 'ApiToken' }
     | { __typename: 'Communication' }
     | { __typename: 'Incident' }
     | { __typename: 'Session' }
     | { __typename: 'Task' }
    | null, task:
     | { __typename: 'Agent' }
+    | { __typename: 'ApiToken' }
     | { __typename: 'Communication' }
     | { __typename: 'Incident' }
     | { __typename: 'Session' }
@@ -644,6 +650,7 @@ export type NodeQuery = { session:
     )
    | null, communication:
     | { __typename: 'Agent' }
+    | { __typename: 'ApiToken' }
     | (
       { __typename: 'Communication' }
       & { ' $fragmentRefs'?: { 'CommunicationFieldsFragment': CommunicationFieldsFragment } }
@@ -653,6 +660,7 @@ export type NodeQuery = { session:
     | { __typename: 'Task' }
    | null, incident:
     | { __typename: 'Agent' }
+    | { __typename: 'ApiToken' }
     | { __typename: 'Communication' }
     | (
       { __typename: 'Incident' }

@@ -24,6 +24,9 @@ export function httpExecutor(options: HttpOptions): Execute {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
+      // The server's CSRF check needs it only without a JSON content type; sent always, so that a
+      // browser page using the SDK passes too.
+      'x-graphql-yoga-csrf': '1',
     };
     const authorization = await options.authorization();
     if (authorization) headers.authorization = authorization;

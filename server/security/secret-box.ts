@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ENCRYPTION_KEY_BYTES } from './encryption-key.js';
+
+const ALGORITHM = 'aes-256-gcm';
+/** GCM's recommended nonce size; a fresh random one per seal. */
+const IV_BYTES = 12;
+const AUTH_TAG_BYTES = 16;
+
+/** What is stored for one secret; none of it reveals the value. */
+export interface SealedSecret {
+  ciphertext: Uint8Array;
+  iv: Uint8Array;
+  authTag: Uint8Array;
+}
+
+/** The sealed value was altered, sealed for another context, or sealed under another key. */
+export class SecretDecryptionError extends Error {
+  override name = 'SecretDecryptionError';
+}
+
+/**
+ * AES-256-GCM with a random IV per seal. The associated data binds a ciphertext to where it
+ * belongs (e.g. a session and a name): opened anywhere else, it fails instead of decrypting.
+ */
+export class SecretBox {
+  readonly #key: Buffer;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== ENCRYPTION_KEY_BYTES) throw new RangeError(`an AES-256 key has ${ENCRYPTION_KEY_BYTES} bytes, not ${key.length}`);
+    this.#key = Buffer.from(key);
+  }
+
+  seal(plaintext: string, associatedData: string): SealedSecret {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv(ALGORITHM, this.#key, iv, { authTagLength: AUTH_TAG_BYTES });
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return { ciphertext, iv, authTag: cipher.getAuthTag() };
+  }
+
+  /** The plaintext; throws SecretDecryptionError when the seal does not verify. */
+  open(sealed: SealedSecret, associatedData: string): string {
+    try {
+      const decipher = createDecipheriv(ALGORITHM, this.#key, Buffer.from(sealed.iv), { authTagLength: AUTH_TAG_BYTES });
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      decipher.setAuthTag(Buffer.from(sealed.authTag));
+      return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext)), decipher.final()]).toString('utf8');
+    } catch {
+      // Node's own message ("Unsupported state or unable to authenticate data") helps nobody.
+      throw new SecretDecryptionError('the secret could not be decrypted: it was altered, moved, or sealed under another ENCRYPTION_KEY');
+    }
+  }
+}
