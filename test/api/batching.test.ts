@@ -100,11 +100,14 @@ describe('relations are batched: statements per request do not grow with rows', 
     }
   }
 
-  /** Runs one request and returns the statements it issued. */
+  /**
+   * Runs one request and returns the statements its resolvers issued. Authentication's own look
+   * at the tokens (local mode re-checks every few seconds) is not the resolvers' and comes and goes.
+   */
   async function measure(query: string): Promise<{ data: any; sql: string[] }> {
     const start = statements.length;
     const data = await t.ok(query);
-    return { data, sql: statements.slice(start) };
+    return { data, sql: statements.slice(start).filter((sql) => !/\bapi_tokens\b/.test(sql)) };
   }
 
   function checkNested(data: any): void {
