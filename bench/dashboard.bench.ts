@@ -25,14 +25,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from '../server/app.js';
 import type { TaskRow } from '../server/db/types.js';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { buildDashboard, findChromium, launchChromium } from '../test/support/browser.js';
 import { createBenchDatabase, startBenchApp, type BenchDatabase } from './bench-app.js';
-import { cleanUpOnSignal, describeMachine, errorText, mark, percentile, round } from './support.js';
+import { cleanUpOnSignal, describeMachine, errorText, mark, parseOptionArgs, percentile, positiveOption, round } from './support.js';
 
 const TARGET_P95_MS = 100;
 const LONG_TASK_MS = 50;
@@ -49,30 +48,22 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      agents: { type: 'string', default: '50' },
-      rate: { type: 'string', default: '20' },
-      seconds: { type: 'string', default: '8' },
-      rounds: { type: 'string', default: '1' },
-      'warmup-s': { type: 'string', default: '2' },
-      'database-url': { type: 'string' },
-      chromium: { type: 'string' },
-    },
+  const values = parseOptionArgs(argv, {
+    agents: '50',
+    rate: '20',
+    seconds: '8',
+    rounds: '1',
+    'warmup-s': '2',
+    'database-url': process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined,
+    chromium: undefined,
   });
-  const positive = (flag: keyof typeof values): number => {
-    const n = Number(values[flag]);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag}: expected a positive number, got ${values[flag]}`);
-    return n;
-  };
   const options: Options = {
-    agents: Math.round(positive('agents')),
-    rate: positive('rate'),
-    seconds: positive('seconds'),
-    rounds: Math.round(positive('rounds')),
-    warmupS: positive('warmup-s'),
-    databaseUrl: values['database-url'] ?? (process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined),
+    agents: Math.round(positiveOption('agents', values.agents)),
+    rate: positiveOption('rate', values.rate),
+    seconds: positiveOption('seconds', values.seconds),
+    rounds: Math.round(positiveOption('rounds', values.rounds)),
+    warmupS: positiveOption('warmup-s', values['warmup-s']),
+    databaseUrl: values['database-url'],
     chromium: values.chromium,
   };
   if (options.warmupS >= options.seconds) throw new Error('--warmup-s must be shorter than --seconds');

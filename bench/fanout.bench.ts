@@ -72,7 +72,20 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { App } from '../server/app.js';
 import { TERMINAL_TASK_STATUSES } from '../server/db/types.js';
 import { probeIsolation } from '../server/supervisor/isolation.js';
-import { cleanUpOnSignal, describeMachine, errorText, killFakeStragglers, machineCpu, mark, pad, percentile, round, within } from './support.js';
+import {
+  cleanUpOnSignal,
+  describeMachine,
+  errorText,
+  integerOption,
+  killFakeStragglers,
+  machineCpu,
+  mark,
+  pad,
+  parseOptionArgs,
+  percentile,
+  round,
+  within,
+} from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const MB = 1024 * 1024;
@@ -104,53 +117,24 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    agents: 50,
-    rate: 20,
-    seconds: 10,
-    subscribers: [1, 100, 500],
+  const values = parseOptionArgs(argv, {
+    agents: '50',
+    rate: '20',
+    seconds: '10',
+    subscribers: '1,100,500',
     follow: 'one',
-    databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+    'database-url': process.env.BENCH_DATABASE_URL || undefined,
+  });
+  const follow = values.follow;
+  if (follow !== 'one' && follow !== 'all') throw new Error(`--follow: expected one or all, got ${follow}`);
+  return {
+    agents: integerOption('agents', values.agents),
+    rate: integerOption('rate', values.rate),
+    seconds: integerOption('seconds', values.seconds),
+    subscribers: values.subscribers.split(',').map((v) => integerOption('subscribers', v)),
+    follow,
+    databaseUrl: values['database-url'],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const count = (v: string): number => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected an integer >= 1, got ${v}`);
-      return n;
-    };
-    switch (flag) {
-      case '--agents':
-        options.agents = count(value());
-        break;
-      case '--rate':
-        options.rate = count(value());
-        break;
-      case '--seconds':
-        options.seconds = count(value());
-        break;
-      case '--subscribers':
-        options.subscribers = value().split(',').map(count);
-        break;
-      case '--follow': {
-        const v = value();
-        if (v !== 'one' && v !== 'all') throw new Error(`--follow: expected one or all, got ${v}`);
-        options.follow = v;
-        break;
-      }
-      case '--database-url':
-        options.databaseUrl = value();
-        break;
-      default:
-        throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return options;
 }
 
 // ------------------------------------------------------------------------------------------

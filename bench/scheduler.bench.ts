@@ -56,7 +56,20 @@ import type { Database } from '../server/db/database.js';
 import type { AgentRow } from '../server/db/types.js';
 import { newId } from '../server/ids.js';
 import type { AgentStatusChange, Subscription } from '../server/realtime/event-bus.js';
-import { cleanUpOnSignal, describeMachine, errorText, machineBusyPercent, machineCpu, mark, pad, percentile, round, within } from './support.js';
+import {
+  cleanUpOnSignal,
+  describeMachine,
+  errorText,
+  integerOption,
+  machineBusyPercent,
+  machineCpu,
+  mark,
+  pad,
+  parseOptionArgs,
+  percentile,
+  round,
+  within,
+} from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
 const TARGET_CLAIM_RATIO = 0.7;
@@ -89,54 +102,24 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    agents: 8,
-    tasks: 2000,
-    rounds: 2,
-    latencyTasks: 200,
-    latencyAgents: 4,
-    gapMs: 50,
-    databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined,
+  const values = parseOptionArgs(argv, {
+    agents: '8',
+    tasks: '2000',
+    rounds: '2',
+    'latency-tasks': '200',
+    'latency-agents': '4',
+    'gap-ms': '50',
+    'database-url': process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined,
+  });
+  return {
+    agents: integerOption('agents', values.agents),
+    tasks: integerOption('tasks', values.tasks),
+    rounds: integerOption('rounds', values.rounds),
+    latencyTasks: integerOption('latency-tasks', values['latency-tasks'], 0),
+    latencyAgents: integerOption('latency-agents', values['latency-agents']),
+    gapMs: integerOption('gap-ms', values['gap-ms'], 0),
+    databaseUrl: values['database-url'],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const count = (v: string, min = 1): number => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new Error(`${flag}: expected an integer >= ${min}, got ${v}`);
-      return n;
-    };
-    switch (flag) {
-      case '--agents':
-        options.agents = count(value());
-        break;
-      case '--tasks':
-        options.tasks = count(value());
-        break;
-      case '--rounds':
-        options.rounds = count(value());
-        break;
-      case '--latency-tasks':
-        options.latencyTasks = count(value(), 0);
-        break;
-      case '--latency-agents':
-        options.latencyAgents = count(value());
-        break;
-      case '--gap-ms':
-        options.gapMs = count(value(), 0);
-        break;
-      case '--database-url':
-        options.databaseUrl = value();
-        break;
-      default:
-        throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return options;
 }
 
 // ------------------------------------------------------------------------------------------

@@ -34,7 +34,20 @@ import type { ProcessExit } from '../server/supervisor/agent-process.js';
 import { ClaudeCodeAdapter } from '../server/supervisor/claude-code-adapter.js';
 import type { AgentLaunchSpec, SpawnCommand } from '../server/supervisor/runtime-adapter.js';
 import { Supervisor } from '../server/supervisor/supervisor.js';
-import { cleanUpOnSignal, describeMachine, errorText, FAKE_CLAUDE, killFakeStragglers, mark, pad, percentile, round, within } from './support.js';
+import {
+  cleanUpOnSignal,
+  describeMachine,
+  errorText,
+  FAKE_CLAUDE,
+  killFakeStragglers,
+  mark,
+  pad,
+  parseOptionArgs,
+  percentile,
+  positiveOption,
+  round,
+  within,
+} from './support.js';
 
 const MB = 1024 * 1024;
 const TARGET_SPAWN_RATIO = 0.8;
@@ -63,43 +76,24 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { agents: [10, 50, 200], seconds: 10, rate: 20, spawnAgents: 50, wave: 10, watchdogMs: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const positive = (v: string): number => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number, got ${v}`);
-      return n;
-    };
-    switch (flag) {
-      case '--agents':
-        options.agents = value().split(',').map((v) => Math.round(positive(v)));
-        break;
-      case '--seconds':
-        options.seconds = positive(value());
-        break;
-      case '--rate':
-        options.rate = positive(value());
-        break;
-      case '--spawn-agents':
-        options.spawnAgents = Math.round(positive(value()));
-        break;
-      case '--wave':
-        options.wave = Math.round(positive(value()));
-        break;
-      case '--watchdog-ms':
-        options.watchdogMs = Math.round(positive(value()));
-        break;
-      default:
-        throw new Error(`unknown argument ${argv[i]}`);
-    }
-  }
-  return options;
+  const values = parseOptionArgs(argv, {
+    agents: '10,50,200',
+    seconds: '10',
+    rate: '20',
+    'spawn-agents': '50',
+    wave: '10',
+    'watchdog-ms': undefined,
+  });
+  const whole = (name: 'spawn-agents' | 'wave' | 'watchdog-ms', value: string): number => Math.round(positiveOption(name, value));
+  return {
+    agents: values.agents.split(',').map((v) => Math.round(positiveOption('agents', v))),
+    seconds: positiveOption('seconds', values.seconds),
+    rate: positiveOption('rate', values.rate),
+    spawnAgents: whole('spawn-agents', values['spawn-agents']),
+    wave: whole('wave', values.wave),
+    // Off unless given (0 is not a valid value).
+    watchdogMs: values['watchdog-ms'] === undefined ? 0 : whole('watchdog-ms', values['watchdog-ms']),
+  };
 }
 
 // ------------------------------------------------------------------------------------------

@@ -1,11 +1,40 @@
 /**
- * What every benchmark needs besides its subject: the fake CLI, figures from samples, timeouts,
- * report formatting, and cleanup on Ctrl-C.
+ * What every benchmark needs besides its subject: its options, the fake CLI, figures from samples,
+ * timeouts, report formatting, and cleanup on Ctrl-C.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/**
+ * The options `--name value` or `--name=value`, each a string, `defaults` for those not given; an
+ * unknown option, a positional argument or a missing value throws.
+ */
+export function parseOptionArgs<const D extends Record<string, string | undefined>>(
+  argv: string[],
+  defaults: D,
+): { [K in keyof D]: D[K] extends string ? string : string | undefined } {
+  const options = Object.fromEntries(
+    Object.entries(defaults).map(([name, value]) => [name, value === undefined ? { type: 'string' as const } : { type: 'string' as const, default: value }]),
+  );
+  return parseArgs({ args: argv, options }).values as { [K in keyof D]: D[K] extends string ? string : string | undefined };
+}
+
+/** `value` of option --`name` as an integer >= `min`, else an error naming the option. */
+export function integerOption(name: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer >= ${min}, got ${value}`);
+  return n;
+}
+
+/** `value` of option --`name` as a finite number > 0, else an error naming the option. */
+export function positiveOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got ${value}`);
+  return n;
+}
 
 export const FAKE_CLAUDE = fileURLToPath(new URL('../test/support/fake-claude.mjs', import.meta.url));
 

@@ -12,8 +12,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     // SHA-256 of the token: tokens are 256 random bits, so a fast hash is enough.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-    // Sessions an operator token is limited to; null = every session.
-    .addColumn('session_ids', sql`uuid[]`)
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     await migrateToLatest(database.db);
     if (command === 'create') {
       const token = generateToken();
-      const row = await insertApiToken(database.db, { id: newId(), name: values.name ?? `${role} token`, role: role!, tokenHash: hashToken(token), sessionIds: null });
+      const row = await insertApiToken(database.db, { id: newId(), name: values.name ?? `${role} token`, role: role!, tokenHash: hashToken(token) });
       console.log(`Created ${row.role} token "${row.name}" (id ${row.id}).`);
       console.log('Keep it now: it is not shown again.\n');
       console.log(token);

@@ -11,11 +11,9 @@ export interface Principal {
   tokenId: string | null;
   name: string;
   role: TokenRole;
-  /** The sessions an operator token is limited to; null = all. */
-  sessionIds: string[] | null;
 }
 
-export const LOCAL_PRINCIPAL: Principal = { tokenId: null, name: 'local', role: 'admin', sessionIds: null };
+export const LOCAL_PRINCIPAL: Principal = { tokenId: null, name: 'local', role: 'admin' };
 
 /** Started on a non-loopback address with no token: anyone who can reach it could run agents. */
 export class AuthenticationRequiredError extends Error {}
@@ -59,22 +57,32 @@ export class Authenticator {
   async authenticate(authorization: unknown): Promise<Principal | undefined> {
     const token = bearerToken(authorization);
     if (token === undefined) return (await this.isLocalMode()) ? LOCAL_PRINCIPAL : undefined;
-    const hash = hashToken(token);
-    const cached = this.checked.get(hash);
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.principal;
-    const row = await findLiveTokenByHash(this.db, hash);
-    const principal = row ? { tokenId: row.id, name: row.name, role: row.role, sessionIds: row.sessionIds } : undefined;
-    // Bounded: a flood of random tokens must not grow memory.
-    if (this.checked.size > 10_000) this.checked.clear();
-    this.checked.set(hash, { principal, at: Date.now() });
-    if (row) void touchApiToken(this.db, row.id).catch((error: unknown) => this.log.warn({ err: error }, 'could not record token use'));
+    const { principal, looked } = await this.lookUp(token);
+    // Recorded when the token is looked up, so at most once per CACHE_MS, not on every request.
+    if (principal?.tokenId && looked) {
+      void touchApiToken(this.db, principal.tokenId).catch((error: unknown) => this.log.warn({ err: error }, 'could not record token use'));
+    }
     return principal;
   }
 
-  /** Whether a principal found earlier (an open WebSocket's) may still call. */
+  /** Whether a principal found earlier (an open WebSocket's) may still call; not a use of its token. */
   async stillValid(principal: Principal, authorization: unknown): Promise<boolean> {
     if (principal.tokenId === null) return this.isLocalMode();
-    return (await this.authenticate(authorization))?.tokenId === principal.tokenId;
+    const token = bearerToken(authorization);
+    return token !== undefined && (await this.lookUp(token)).principal?.tokenId === principal.tokenId;
+  }
+
+  /** The live token's holder, from the cache or the database (`looked`: it was read just now). */
+  private async lookUp(token: string): Promise<{ principal: Principal | undefined; looked: boolean }> {
+    const hash = hashToken(token);
+    const cached = this.checked.get(hash);
+    if (cached && Date.now() - cached.at < CACHE_MS) return { principal: cached.principal, looked: false };
+    const row = await findLiveTokenByHash(this.db, hash);
+    const principal = row ? { tokenId: row.id, name: row.name, role: row.role } : undefined;
+    // Bounded: a flood of random tokens must not grow memory.
+    if (this.checked.size > 10_000) this.checked.clear();
+    this.checked.set(hash, { principal, at: Date.now() });
+    return { principal, looked: true };
   }
 
   private async isLocalMode(): Promise<boolean> {

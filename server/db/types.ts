@@ -253,8 +253,6 @@ export interface ApiTokensTable {
   name: string;
   role: TokenRole;
   tokenHash: string;
-  /** The sessions an operator token is limited to; null = all. */
-  sessionIds: string[] | null;
   createdAt: CreatedAt;
   lastUsedAt: Date | null;
   revokedAt: Date | null;

@@ -1,8 +1,9 @@
-import { getOperationAST, Kind, type ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { traceMutation, type MutationTrace } from '../audit/current-mutation.js';
 import type { Context } from '../context.js';
 import type { AuditOutcome } from '../db/types.js';
+import { rootFieldNames } from './root-fields.js';
 
 /**
  * Records every mutation in the audit log once it has run: the caller, the operation and its
@@ -31,7 +32,7 @@ export function useAuditLog(): Plugin<Context> {
             actor: context.principal.name,
             role: context.principal.role,
             operationName: operation.name?.value ?? null,
-            fields: operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])),
+            fields: rootFieldNames(operation.selectionSet, args.document),
             outcome,
             errorCodes: [...trace.typedErrorCodes, ...raised],
             durationMs: Date.now() - started,

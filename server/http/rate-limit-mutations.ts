@@ -1,6 +1,7 @@
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { rootFieldNames } from './root-fields.js';
 import { TokenBuckets } from './token-buckets.js';
 
 /** extensions.code of a mutation refused because its caller sent too many too fast. */
@@ -22,7 +23,7 @@ export function useMutationRateLimit(perMinute: number): Plugin<Context> {
     onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
-      const taken = buckets.take(callerKey(args.contextValue as Context), countFields(operation.selectionSet, args.document));
+      const taken = buckets.take(callerKey(args.contextValue as Context), rootFieldNames(operation.selectionSet, args.document).length);
       if (taken.ok) return;
       setResultAndStopExecution({ errors: [rateLimited(perMinute, Math.ceil(taken.retryAfterMs / 1000))] });
     },
@@ -48,22 +49,4 @@ function callerKey(context: Context): string {
   // Node's request: in the HTTP server context, or the WebSocket's upgrade request.
   const request = (context as { req?: { socket?: { remoteAddress?: string } } }).req;
   return `address:${request?.socket?.remoteAddress ?? 'unknown'}`;
-}
-
-/** Root fields of the operation, through fragments: `a: createTask … b: createTask …` counts 2. */
-function countFields(selectionSet: SelectionSetNode, document: DocumentNode): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value !== '__typename') count += 1;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      count += countFields(selection.selectionSet, document);
-    } else {
-      const fragment = document.definitions.find(
-        (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
-      );
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) count += countFields(fragment.selectionSet, document);
-    }
-  }
-  return count;
 }

@@ -1,5 +1,5 @@
 import { generateToken, hashToken } from '../auth/token-secret.js';
-import { insertApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-token.repository.js';
+import { findApiTokensByIds, insertApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-token.repository.js';
 import type { ApiTokenRow, TokenRole } from '../db/types.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -15,13 +15,18 @@ export class ApiTokenService {
     if (trimmed.length === 0 || trimmed.length > 100) throw new InvalidInputError('name', 'must be 1 to 100 characters');
     if (/\p{Cc}/u.test(trimmed)) throw new InvalidInputError('name', 'must not contain control characters');
     const secret = generateToken();
-    const token = await insertApiToken(this.deps.db, { id: newId(), name: trimmed, role, tokenHash: hashToken(secret), sessionIds: null });
+    const token = await insertApiToken(this.deps.db, { id: newId(), name: trimmed, role, tokenHash: hashToken(secret) });
     return { token, secret };
   }
 
   async revoke(id: string): Promise<ApiTokenRow> {
-    if (!(await revokeApiToken(this.deps.db, id))) throw new NotFoundError('ApiToken', 'id', id);
-    return (await listApiTokens(this.deps.db)).find((t) => t.id === id)!;
+    const revoked = await revokeApiToken(this.deps.db, id);
+    if (!revoked) throw new NotFoundError('ApiToken', 'id', id);
+    return revoked;
+  }
+
+  load(ids: readonly string[]): Promise<ApiTokenRow[]> {
+    return findApiTokensByIds(this.deps.db, ids);
   }
 
   list(): Promise<ApiTokenRow[]> {

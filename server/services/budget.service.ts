@@ -21,10 +21,7 @@ export class BudgetService {
 
   /** Called once a run's cost is committed: enforces every budget above the task. */
   async costAdded(taskId: string): Promise<void> {
-    for (const budgeted of await findBudgetedAncestors(this.deps.db, taskId)) {
-      const spent = await sumSubtreeCost(this.deps.db, budgeted.id);
-      if (spent < budgeted.maxBudgetUsd) continue;
-      const reason = spentReason(budgeted, spent);
+    for await (const { budgeted, spent, reason } of spentBudgets(this.deps.db, taskId)) {
       this.deps.log.info({ taskId: budgeted.id, spent, budget: budgeted.maxBudgetUsd }, 'budget spent; stopping the subtree');
       await this.stopTree(budgeted.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', reason });
     }
@@ -36,10 +33,7 @@ export class BudgetService {
    * ones are stopped after it (costAdded).
    */
   async failWaitingIfSpent(trx: Executor, afterCommit: AfterCommit, taskId: string): Promise<void> {
-    for (const budgeted of await findBudgetedAncestors(trx, taskId)) {
-      const spent = await sumSubtreeCost(trx, budgeted.id);
-      if (spent < budgeted.maxBudgetUsd) continue;
-      const reason = spentReason(budgeted, spent);
+    for await (const { budgeted, reason } of spentBudgets(trx, taskId)) {
       for (const task of await findWaitingInSubtreeForUpdate(trx, budgeted.id)) {
         await updateTask(trx, task.id, { status: 'FAILED', errorType: 'BUDGET_EXCEEDED', errorMessage: reason, finishedAt: new Date(), retryAt: null });
         await this.events.appendStatus(trx, afterCommit, task.id, null, { from: task.status, to: 'FAILED', reason });
@@ -49,10 +43,7 @@ export class BudgetService {
 
   /** Why nothing may start under this task: its budget, or an ancestor's, is spent. */
   async spentAbove(trx: Executor, taskId: string): Promise<string | undefined> {
-    for (const budgeted of await findBudgetedAncestors(trx, taskId)) {
-      const spent = await sumSubtreeCost(trx, budgeted.id);
-      if (spent >= budgeted.maxBudgetUsd) return spentReason(budgeted, spent);
-    }
+    for await (const { reason } of spentBudgets(trx, taskId)) return reason;
     return undefined;
   }
 
@@ -60,6 +51,14 @@ export class BudgetService {
   async refuseIfSpent(trx: Executor, parentTaskId: string, field: string): Promise<void> {
     const reason = await this.spentAbove(trx, parentTaskId);
     if (reason) throw new ConflictError(field, reason);
+  }
+}
+
+/** The budgets above the task (its own included) that are spent, nearest first, read one at a time. */
+async function* spentBudgets(db: Executor, taskId: string) {
+  for (const budgeted of await findBudgetedAncestors(db, taskId)) {
+    const spent = await sumSubtreeCost(db, budgeted.id);
+    if (spent >= budgeted.maxBudgetUsd) yield { budgeted, spent, reason: spentReason(budgeted, spent) };
   }
 }
 

@@ -43,7 +43,7 @@ describe('toStartWorkflowInput', () => {
   it('refuses a fraction where a whole number is wanted, naming the field', () => {
     expect(toStartWorkflowInput({ ...EMPTY_START_WORKFLOW_FORM, maxWorkers: '2.5', maxBudgetUsd: 'lots' })).toEqual({
       ok: false,
-      fieldErrors: { maxWorkers: 'Must be a whole number', maxBudgetUsd: 'Must be a number' },
+      fieldErrors: { maxWorkers: 'Must be a whole number.', maxBudgetUsd: 'Must be a number.' },
     });
   });
 });

@@ -101,6 +101,10 @@ describe.skipIf(!chromium)('the dashboard in Chromium', () => {
     await page.getByLabel('Working directory', { exact: true }).fill('');
 
     await createAgentInForm('e2e-worker-1');
+    // A success clears the refusal shown before it and links the new agent.
+    await page.getByRole('status').filter({ hasText: 'Created e2e-worker-1' }).waitFor();
+    expect(await page.locator('form [aria-invalid="true"]').count()).toBe(0);
+    expect(await page.getByText('must be inside the workspace root').count()).toBe(0);
     await createAgentInForm('e2e-worker-2');
     expect(await card('e2e-worker-1').getAttribute('data-agent-id')).toBeTruthy();
     await shot('agents');
@@ -227,7 +231,7 @@ describe.skipIf(!chromium)('the dashboard in Chromium', () => {
   // Last: from here on the server wants a token.
   it('asks for a token once one exists, and works again after signing in', async () => {
     const token = generateToken();
-    await insertApiToken(t.app.database.db, { id: newId(), name: 'e2e', role: 'operator', tokenHash: hashToken(token), sessionIds: null });
+    await insertApiToken(t.app.database.db, { id: newId(), name: 'e2e', role: 'operator', tokenHash: hashToken(token) });
     // Local mode ends within seconds: a reload then finds the API closed without a token.
     await waitFor(
       async () => {

@@ -55,7 +55,7 @@ describe('API tokens', () => {
   it('once a token exists: HTTP needs it (401 UNAUTHENTICATED otherwise), GraphiQL and health stay open', async () => {
     token = generateToken();
     tokenId = newId();
-    await insertApiToken(t.app.database.db, { id: tokenId, name: 'ci', role: 'operator', tokenHash: hashToken(token), sessionIds: null });
+    await insertApiToken(t.app.database.db, { id: tokenId, name: 'ci', role: 'operator', tokenHash: hashToken(token) });
     // Local mode ends within its cache time.
     const refused = await waitFor(async () => {
       const response = await post();
@@ -85,7 +85,7 @@ describe('API tokens', () => {
     const { socket, outcome } = await connect(t.wsUrl, `Bearer ${token}`);
     expect(outcome).toBe('ack');
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    expect(await revokeApiToken(t.app.database.db, tokenId)).toBe(true);
+    expect(await revokeApiToken(t.app.database.db, tokenId)).toMatchObject({ id: tokenId, revokedAt: expect.any(Date) });
     expect(await closed).toBe(4403);
     expect((await post(`Bearer ${token}`)).status).toBe(401);
     expect((await connect(t.wsUrl, `Bearer ${token}`)).outcome).toBe(4403);

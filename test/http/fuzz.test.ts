@@ -210,7 +210,7 @@ describe('fuzzing the GraphQL API', () => {
     ids.push('', 'x', 'not-an-id', newId(), Buffer.from('Task:not-a-uuid').toString('base64'), 'x'.repeat(300));
     // An admin token: a createApiToken the fuzzer makes would otherwise end local mode halfway.
     const token = generateToken();
-    await insertApiToken(t.app.database.db, { id: newId(), name: 'fuzz', role: 'admin', tokenHash: hashToken(token), sessionIds: null });
+    await insertApiToken(t.app.database.db, { id: newId(), name: 'fuzz', role: 'admin', tokenHash: hashToken(token) });
     authorization = `Bearer ${token}`;
   });
   afterAll(async () => {

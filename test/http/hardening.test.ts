@@ -279,7 +279,7 @@ describe('mutation rate limit', () => {
     t = await startTestApp({ environment: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(PER_MINUTE) }, onQuery: (event) => inserts.push(event.query.sql) });
     for (const name of ['first', 'second']) {
       const token = generateToken();
-      await insertApiToken(t.app.database.db, { id: newId(), name, role: 'admin', tokenHash: hashToken(token), sessionIds: null });
+      await insertApiToken(t.app.database.db, { id: newId(), name, role: 'admin', tokenHash: hashToken(token) });
       tokens.push(token);
     }
   });

@@ -3,7 +3,7 @@ import type { Executor } from './executor.js';
 
 export async function insertApiToken(
   db: Executor,
-  token: { id: string; name: string; role: TokenRole; tokenHash: string; sessionIds: string[] | null },
+  token: { id: string; name: string; role: TokenRole; tokenHash: string },
 ): Promise<ApiTokenRow> {
   return db.insertInto('apiTokens').values(token).returningAll().executeTakeFirstOrThrow();
 }
@@ -11,6 +11,11 @@ export async function insertApiToken(
 /** The live (not revoked) token with this hash. */
 export async function findLiveTokenByHash(db: Executor, tokenHash: string): Promise<ApiTokenRow | undefined> {
   return db.selectFrom('apiTokens').selectAll().where('tokenHash', '=', tokenHash).where('revokedAt', 'is', null).executeTakeFirst();
+}
+
+export async function findApiTokensByIds(db: Executor, ids: readonly string[]): Promise<ApiTokenRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('apiTokens').selectAll().where('id', 'in', ids).execute();
 }
 
 export async function listApiTokens(db: Executor): Promise<ApiTokenRow[]> {
@@ -22,10 +27,9 @@ export async function hasLiveToken(db: Executor): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Revokes the token; false when there is no such live token. */
-export async function revokeApiToken(db: Executor, id: string): Promise<boolean> {
-  const result = await db.updateTable('apiTokens').set({ revokedAt: new Date() }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+/** Revokes the token; undefined when there is no such live token. */
+export async function revokeApiToken(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
+  return db.updateTable('apiTokens').set({ revokedAt: new Date() }).where('id', '=', id).where('revokedAt', 'is', null).returningAll().executeTakeFirst();
 }
 
 export async function touchApiToken(db: Executor, id: string): Promise<void> {

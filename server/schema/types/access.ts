@@ -22,12 +22,13 @@ const AuditOutcomeEnum = builder.enumType('AuditOutcome', {
   },
 });
 
-export const ApiToken = builder.node(builder.objectRef<ApiTokenRow>('ApiToken'), {
+export const ApiToken = builder.loadableNode('ApiToken', {
   description: 'An API token; its secret is shown once, when it is created, and never stored. Admin tokens only.',
   // Wherever a token is returned (node lookups included), only an admin may see it.
   authScopes: { admin: true },
-  id: { resolve: (token) => token.id },
-  loadOne: async (id, ctx) => (await ctx.services.tokens.list()).find((token) => token.id === id) ?? null,
+  id: { resolve: (token: ApiTokenRow) => token.id },
+  load: (ids: string[], ctx) => ctx.services.tokens.load(ids),
+  sort: (token) => token.id,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'A name for people (who or what uses it).' }),
     role: t.expose('role', { type: TokenRoleEnum, description: 'What it may do.' }),
@@ -47,7 +48,7 @@ const AuditEntry = builder.objectRef<AuditLogRow>('AuditEntry').implement({
       type: ApiToken,
       nullable: true,
       description: 'The token used; null in local mode.',
-      resolve: async (entry, _args, ctx) => (entry.tokenId ? (await ctx.services.tokens.list()).find((token) => token.id === entry.tokenId) : null),
+      resolve: (entry) => entry.tokenId,
     }),
     operationName: t.exposeString('operationName', { nullable: true, description: 'The operation\'s name; null for an anonymous one.' }),
     fields: t.exposeStringList('fields', { description: 'The mutation fields it called, in order.' }),

@@ -5,10 +5,10 @@ import { graphql } from '../../../gql';
 import type { AgentRole, PermissionMode } from '../../../gql/graphql';
 import { SessionChoiceFields } from '../sessions/SessionChoiceFields';
 import type { SessionChoice } from '../sessions/session-choice';
-import { useEnsureSession } from '../sessions/useEnsureSession';
+import { useSessionSubmit } from '../sessions/useSessionSubmit';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
-import { NO_ERRORS, toFormErrors, type FormErrors } from '../ui/typed-errors';
+import { toFormErrors } from '../ui/typed-errors';
 import { CREATE_AGENT_FIELDS, EMPTY_CREATE_AGENT_FORM, toCreateAgentInput, type CreateAgentFormValues } from './create-agent-input';
 
 const CreateAgent = graphql(`
@@ -54,10 +54,8 @@ const PERMISSION_MODES: { value: PermissionMode; label: string }[] = [
 export function CreateAgentForm({ preferredSessionId }: { preferredSessionId?: string }) {
   const [values, setValues] = useState<CreateAgentFormValues>(EMPTY_CREATE_AGENT_FORM);
   const [session, setSession] = useState<SessionChoice | null>(null);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const ensureSession = useEnsureSession();
+  const { errors, submitting, submit } = useSessionSubmit(session, setSession);
   const [, createAgent] = useMutation(CreateAgent);
 
   const set = <K extends keyof CreateAgentFormValues>(field: K, value: CreateAgentFormValues[K]) =>
@@ -67,36 +65,15 @@ export function CreateAgentForm({ preferredSessionId }: { preferredSessionId?: s
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setCreated(null);
-    const checked = toCreateAgentInput(values);
-    if (!checked.ok) {
-      setErrors({ fields: checked.fieldErrors });
-      return;
-    }
-    setSubmitting(true);
-    try {
-      const ensured = await ensureSession(session);
-      if (!ensured.ok) {
-        setErrors(ensured.errors);
-        return;
-      }
-      // The session exists now: a second submit must not create it again.
-      setSession({ kind: 'existing', sessionId: ensured.sessionId });
-      const result = await createAgent({ input: { ...checked.input, sessionId: ensured.sessionId } });
+    await submit(toCreateAgentInput(values), async (input, sessionId) => {
+      const result = await createAgent({ input: { ...input, sessionId } });
       const outcome = result.data?.createAgent;
-      if (!outcome) {
-        setErrors({ fields: {}, form: result.error?.message ?? 'The agent could not be created.' });
-        return;
-      }
-      if (outcome.__typename === 'CreateAgentSuccess') {
-        setErrors(NO_ERRORS);
-        setCreated({ id: outcome.agent.id, name: outcome.agent.name });
-        setValues((current) => ({ ...current, name: '' }));
-        return;
-      }
-      setErrors(toFormErrors(outcome, [...CREATE_AGENT_FIELDS, 'sessionId']));
-    } finally {
-      setSubmitting(false);
-    }
+      if (!outcome) return { fields: {}, form: result.error?.message ?? 'The agent could not be created.' };
+      if (outcome.__typename !== 'CreateAgentSuccess') return toFormErrors(outcome, [...CREATE_AGENT_FIELDS, 'sessionId']);
+      setCreated({ id: outcome.agent.id, name: outcome.agent.name });
+      setValues((current) => ({ ...current, name: '' }));
+      return null;
+    });
   };
 
   return (

@@ -1,5 +1,5 @@
 import type { AgentRole, CreateAgentInput, PermissionMode } from '../../../gql/graphql.js';
-import { optionalInteger, optionalList, optionalNumber, optionalText, type Parsed } from '../ui/form-values.js';
+import { optionalInteger, optionalList, optionalNumber, optionalText, numberReader } from '../ui/form-values.js';
 
 export interface CreateAgentFormValues {
   name: string;
@@ -55,11 +55,7 @@ export type CreateAgentCheck = { ok: true; input: Omit<CreateAgentInput, 'sessio
 /** The createAgent input the form describes, or what is wrong with its numbers. */
 export function toCreateAgentInput(values: CreateAgentFormValues): CreateAgentCheck {
   const fieldErrors: Record<string, string> = {};
-  const read = (field: string, parsed: Parsed<number>): number | undefined => {
-    if (parsed.ok) return parsed.value;
-    fieldErrors[field] = parsed.message;
-    return undefined;
-  };
+  const read = numberReader(fieldErrors);
   const limits = {
     turnTimeoutSeconds: read('resourceLimits.turnTimeoutSeconds', optionalInteger(values.turnTimeoutSeconds)),
     silenceTimeoutSeconds: read('resourceLimits.silenceTimeoutSeconds', optionalInteger(values.silenceTimeoutSeconds)),

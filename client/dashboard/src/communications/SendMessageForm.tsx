@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Link } from 'wouter';
 import { graphql } from '../../../gql';
+import { isGoneAgentStatus } from '../agents/agent-status';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { formatEnum } from '../ui/format';
@@ -68,9 +69,6 @@ const Recipients = graphql(`
   }
 `);
 
-/** Agents without a process to talk to. */
-const GONE = new Set(['TERMINATING', 'TERMINATED', 'FAILED']);
-
 /**
  * A person's message to an agent: it joins the task the agent is running, or starts one when the
  * agent is idle. With `agentId`, the message goes to that agent; without, a picker is shown
@@ -83,7 +81,7 @@ export function SendMessageForm({ agentId, defaultAgentId }: { agentId?: string;
   const [sent, setSent] = useState<{ taskId: string; taskTitle: string } | null>(null);
   const [{ fetching }, sendMessage] = useMutation(SendMessage);
   const [{ data }] = useQuery({ query: Recipients, pause: Boolean(agentId) });
-  const agents = (data?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !GONE.has(agent.status)).reverse();
+  const agents = (data?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !isGoneAgentStatus(agent.status)).reverse();
   const preselected = agents.find((agent) => agent.id === defaultAgentId) ?? agents[0];
   const target = agentId ?? (recipient || preselected?.id || '');
 

@@ -5,11 +5,12 @@ import { graphql } from '../../../gql';
 import type { AgentRole } from '../../../gql/graphql';
 import { SessionChoiceFields } from '../sessions/SessionChoiceFields';
 import type { SessionChoice } from '../sessions/session-choice';
-import { useEnsureSession } from '../sessions/useEnsureSession';
+import { useSessionSubmit } from '../sessions/useSessionSubmit';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
+import { isGoneAgentStatus } from '../agents/agent-status';
 import { formatEnum } from '../ui/format';
-import { NO_ERRORS, toFormErrors, type FormErrors } from '../ui/typed-errors';
+import { toFormErrors } from '../ui/typed-errors';
 import {
   CREATE_TASK_FIELDS,
   EMPTY_CREATE_TASK_FORM,
@@ -73,9 +74,6 @@ const SessionOptions = graphql(`
   }
 `);
 
-/** Agents that can no longer take tasks are not offered. */
-const GONE = new Set(['TERMINATING', 'TERMINATED', 'FAILED']);
-
 function encodeAssignee(assignee: Assignee): string {
   if (assignee.kind === 'role') return `role:${assignee.role}`;
   if (assignee.kind === 'agent') return `agent:${assignee.agentId}`;
@@ -92,10 +90,8 @@ function decodeAssignee(value: string): Assignee {
 export function CreateTaskForm({ preferredSessionId }: { preferredSessionId?: string }) {
   const [values, setValues] = useState<CreateTaskFormValues>(EMPTY_CREATE_TASK_FORM);
   const [session, setSession] = useState<SessionChoice | null>(null);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [created, setCreated] = useState<{ id: string; title: string } | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const ensureSession = useEnsureSession();
+  const { errors, submitting, submit } = useSessionSubmit(session, setSession);
   const [, createTask] = useMutation(CreateTask);
 
   const sessionId = session?.kind === 'existing' ? session.sessionId : null;
@@ -105,7 +101,7 @@ export function CreateTaskForm({ preferredSessionId }: { preferredSessionId?: st
     pause: !sessionId,
     requestPolicy: 'cache-and-network',
   });
-  const agents = sessionId ? (options?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !GONE.has(agent.status)) : [];
+  const agents = sessionId ? (options?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !isGoneAgentStatus(agent.status)) : [];
   const tasks = sessionId ? (options?.tasks.edges ?? []).map((edge) => edge.node).reverse() : [];
 
   const set = <K extends keyof CreateTaskFormValues>(field: K, value: CreateTaskFormValues[K]) => setValues((current) => ({ ...current, [field]: value }));
@@ -118,35 +114,15 @@ export function CreateTaskForm({ preferredSessionId }: { preferredSessionId?: st
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setCreated(null);
-    const checked = toCreateTaskInput(values);
-    if (!checked.ok) {
-      setErrors({ fields: checked.fieldErrors });
-      return;
-    }
-    setSubmitting(true);
-    try {
-      const ensured = await ensureSession(session);
-      if (!ensured.ok) {
-        setErrors(ensured.errors);
-        return;
-      }
-      setSession({ kind: 'existing', sessionId: ensured.sessionId });
-      const result = await createTask({ input: { ...checked.input, sessionId: ensured.sessionId } });
+    await submit(toCreateTaskInput(values), async (input, targetSessionId) => {
+      const result = await createTask({ input: { ...input, sessionId: targetSessionId } });
       const outcome = result.data?.createTask;
-      if (!outcome) {
-        setErrors({ fields: {}, form: result.error?.message ?? 'The task could not be created.' });
-        return;
-      }
-      if (outcome.__typename === 'CreateTaskSuccess') {
-        setErrors(NO_ERRORS);
-        setCreated({ id: outcome.task.id, title: outcome.task.title });
-        setValues((current) => ({ ...current, title: '', description: '', dependsOn: [] }));
-        return;
-      }
-      setErrors(toFormErrors(outcome, [...CREATE_TASK_FIELDS, 'sessionId'], formFieldOf));
-    } finally {
-      setSubmitting(false);
-    }
+      if (!outcome) return { fields: {}, form: result.error?.message ?? 'The task could not be created.' };
+      if (outcome.__typename !== 'CreateTaskSuccess') return toFormErrors(outcome, [...CREATE_TASK_FIELDS, 'sessionId'], formFieldOf);
+      setCreated({ id: outcome.task.id, title: outcome.task.title });
+      setValues((current) => ({ ...current, title: '', description: '', dependsOn: [] }));
+      return null;
+    });
   };
 
   return (

@@ -1,5 +1,5 @@
 import type { AgentRole, CreateTaskInput } from '../../../gql/graphql.js';
-import { optionalInteger, optionalNumber, type Parsed } from '../ui/form-values.js';
+import { optionalInteger, optionalNumber, numberReader } from '../ui/form-values.js';
 
 /** Who may run the task: any agent, any agent of a role, or one agent (its id). */
 export type Assignee = { kind: 'any' } | { kind: 'role'; role: AgentRole } | { kind: 'agent'; agentId: string };
@@ -38,11 +38,7 @@ export type CreateTaskCheck = { ok: true; input: Omit<CreateTaskInput, 'sessionI
 
 export function toCreateTaskInput(values: CreateTaskFormValues): CreateTaskCheck {
   const fieldErrors: Record<string, string> = {};
-  const read = (field: string, parsed: Parsed<number>): number | undefined => {
-    if (parsed.ok) return parsed.value;
-    fieldErrors[field] = parsed.message;
-    return undefined;
-  };
+  const read = numberReader(fieldErrors);
   const input = {
     title: values.title,
     description: values.description === '' ? undefined : values.description,

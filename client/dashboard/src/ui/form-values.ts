@@ -31,3 +31,12 @@ export function optionalList(raw: string): string[] | undefined {
     .filter((item) => item !== '');
   return items.length === 0 ? undefined : items;
 }
+
+/** Reads a parsed number into an input, noting the message under its field when it did not parse. */
+export function numberReader<Field extends string>(fieldErrors: Partial<Record<Field, string>>) {
+  return (field: Field, parsed: Parsed<number>): number | undefined => {
+    if (parsed.ok) return parsed.value;
+    fieldErrors[field] = parsed.message;
+    return undefined;
+  };
+}

@@ -19,11 +19,6 @@ export interface FormErrors {
 
 export const NO_ERRORS: FormErrors = { fields: {} };
 
-/** A result union member that is not the success type. */
-export function isTypedError(value: unknown): value is TypedError {
-  return typeof value === 'object' && value !== null && typeof (value as TypedError).message === 'string' && 'code' in value;
-}
-
 /** The message without the "field: " prefix InvalidInputError puts before it, starting with a capital. */
 export function fieldMessage(error: TypedError): string {
   const prefix = error.field ? `${error.field}: ` : '';

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { navigate } from 'wouter/use-hash-location';
 import { graphql } from '../../../gql';
+import { isGoneAgentStatus } from '../agents/agent-status';
 import { SessionChoiceFields } from '../sessions/SessionChoiceFields';
 import { SESSION_FIELDS, type SessionChoice } from '../sessions/session-choice';
 import { useEnsureSession } from '../sessions/useEnsureSession';
@@ -66,8 +67,6 @@ const SessionManagers = graphql(`
   }
 `);
 
-/** Managers that can no longer take work are not offered. */
-const GONE_STATUSES = new Set(['TERMINATING', 'TERMINATED', 'FAILED']);
 /** Folded away until one of them is refused. */
 const MORE_OPTIONS_FIELDS = new Set(['managerAgentId', 'subtaskMaxAttempts', 'maxBudgetUsd', 'priority']);
 
@@ -94,7 +93,7 @@ export function StartWorkflowForm({ session, onSessionChange, preferredSessionId
     variables: { sessionId: existingSessionId ?? '' },
     pause: !existingSessionId,
   });
-  const managers = (managersData?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !GONE_STATUSES.has(agent.status));
+  const managers = (managersData?.agents.edges ?? []).map((edge) => edge.node).filter((agent) => !isGoneAgentStatus(agent.status));
 
   const bind = (field: keyof StartWorkflowFormValues) => ({
     value: values[field],

@@ -2,6 +2,7 @@
  * The start form's text boxes turned into a StartWorkflowInput: empty boxes are left out (the
  * server's defaults apply), numbers are checked for shape here, ranges by the server.
  */
+import { optionalInteger, optionalNumber, optionalText, numberReader } from '../ui/form-values.js';
 
 export interface StartWorkflowFormValues {
   description: string;
@@ -44,31 +45,19 @@ export type StartWorkflowInputResult =
   | { ok: true; input: StartWorkflowInputFields }
   | { ok: false; fieldErrors: Partial<Record<keyof StartWorkflowFormValues, string>> };
 
-const WHOLE_NUMBER_FIELDS = ['maxWorkers', 'subtaskMaxAttempts', 'priority'] as const;
-
 export function toStartWorkflowInput(values: StartWorkflowFormValues): StartWorkflowInputResult {
-  const input: StartWorkflowInputFields = { description: values.description };
   const fieldErrors: Partial<Record<keyof StartWorkflowFormValues, string>> = {};
-
-  const title = values.title.trim();
-  if (title) input.title = title;
-  const workerModel = values.workerModel.trim();
-  if (workerModel) input.workerModel = workerModel;
-  if (values.managerAgentId) input.managerAgentId = values.managerAgentId;
-
-  for (const field of WHOLE_NUMBER_FIELDS) {
-    const text = values[field].trim();
-    if (!text) continue;
-    const value = Number(text);
-    if (Number.isInteger(value)) input[field] = value;
-    else fieldErrors[field] = 'Must be a whole number';
-  }
-  const budget = values.maxBudgetUsd.trim();
-  if (budget) {
-    const value = Number(budget);
-    if (Number.isFinite(value)) input.maxBudgetUsd = value;
-    else fieldErrors.maxBudgetUsd = 'Must be a number';
-  }
-
+  const read = numberReader(fieldErrors);
+  const input: StartWorkflowInputFields = {
+    // Sent as typed: an empty description is the server's to refuse, with its typed error.
+    description: values.description,
+    title: optionalText(values.title),
+    maxWorkers: read('maxWorkers', optionalInteger(values.maxWorkers)),
+    workerModel: optionalText(values.workerModel),
+    managerAgentId: optionalText(values.managerAgentId),
+    subtaskMaxAttempts: read('subtaskMaxAttempts', optionalInteger(values.subtaskMaxAttempts)),
+    maxBudgetUsd: read('maxBudgetUsd', optionalNumber(values.maxBudgetUsd)),
+    priority: read('priority', optionalInteger(values.priority)),
+  };
   return Object.keys(fieldErrors).length > 0 ? { ok: false, fieldErrors } : { ok: true, input };
 }
