@@ -12,7 +12,11 @@ import { attachWebSocketServer } from './http/websocket.js';
 import { createGraphQLServer, type Yoga } from './http/yoga.js';
 import type { Logger } from './logger.js';
 import { ConnectionStats } from './realtime/connection-stats.js';
-import { EventBus } from './realtime/event-bus.js';
+import { MeteredEventBus } from './observability/metered-event-bus.js';
+import { handleMetrics } from './observability/metrics-endpoint.js';
+import { PrometheusMetrics } from './observability/prometheus-metrics.js';
+import { withRequestLogging } from './observability/request-logging.js';
+import type { EventBus } from './realtime/event-bus.js';
 import { RedisTransport } from './realtime/redis-transport.js';
 import { AgentWorkQueue } from './services/agent-work-queue.js';
 import { createServices, type Services } from './services/index.js';
@@ -65,7 +69,16 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
     throw error;
   }
 
-  const bus = new EventBus(config.websocket.maxQueuedEvents);
+  // Read when scraped, so the sources named here may be made further down.
+  const metrics = new PrometheusMetrics({
+    nodeId: config.nodeId,
+    database,
+    log,
+    websocketConnections: () => websocket.connectionCount() + dashboardWebsocket.connectionCount(),
+    websocketSubscriptions: () => websocket.subscriptionCount() + dashboardWebsocket.subscriptionCount(),
+    slowConnectionsCutOff: () => connections.cutOff,
+  });
+  const bus: EventBus = new MeteredEventBus(config.websocket.maxQueuedEvents, metrics.eventsPublished);
   // With Redis, a subscriber on any node receives what every node publishes.
   const redis = config.redisUrl ? await RedisTransport.connect(config.redisUrl, bus, log.child({ component: 'redis' })) : undefined;
   if (redis) bus.useTransport(redis);
@@ -76,17 +89,24 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
   const queue = new AgentWorkQueue((agentId, error) => log.error({ err: error, agentId }, 'agent work failed'));
   const connections = new ConnectionStats();
   const services = createServices({ db: database.db, bus, supervisor, queue, config, log, connections });
+  services.runs.hooks.runEnded = (run) => metrics.runEnded(run);
+  services.taskEvents.onStored = (events) => metrics.eventsCommitted(events);
   // Before listening: nothing an earlier life of this node left may keep running.
   await services.manager.recoverAfterRestart();
   await services.manager.start();
   await services.workflows.start();
   services.tasks.startScheduler();
   services.taskEvents.startRetention();
+  services.metrics.startRetention();
 
   const origins = new OriginPolicy(config.corsOrigins);
-  const yoga = createGraphQLServer(services, authenticator, log, { origins, mutationsPerMinute: config.rateLimit.mutationsPerMinute });
+  const yoga = createGraphQLServer(services, authenticator, log, {
+    origins,
+    mutationsPerMinute: config.rateLimit.mutationsPerMinute,
+    subscriptionGauge: metrics.subscriptions,
+  });
   let stopping = false;
-  const handleApi = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleApi = withRequestLogging(log, async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const probes = {
       ready: async () => {
         const databaseUp = await database.ping();
@@ -99,16 +119,17 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
       },
     };
     if (await handleHealth(req, res, probes)) return;
+    if (await handleMetrics(req, res, { authenticator, metrics, log })) return;
     await yoga.requestListener(req, res);
-  };
+  });
   const httpServer: Server = createServer(handleApi);
-  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections, authenticator, origins);
+  const websocket = attachWebSocketServer(httpServer, yoga, config.websocket, connections, authenticator, origins, log);
   const serveDashboard = createDashboardHandler();
   const dashboardServer: Server = createServer((req, res) => {
     if (req.url === yoga.graphqlEndpoint || req.url?.startsWith(`${yoga.graphqlEndpoint}?`)) return void handleApi(req, res);
     serveDashboard(req, res);
   });
-  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections, authenticator, origins);
+  const dashboardWebsocket = attachWebSocketServer(dashboardServer, yoga, config.websocket, connections, authenticator, origins, log);
   const listenOn = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -131,6 +152,7 @@ export async function createApp({ config, log, adapter = new ClaudeCodeAdapter()
         services.tasks.stopScheduler();
         services.workflows.stop();
         services.taskEvents.stopRetention();
+        services.metrics.stopRetention();
         const closed = Promise.all(
           [httpServer, dashboardServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
         );

@@ -44,6 +44,7 @@ const environmentSchema = z.object({
   SUBSCRIBER_MAX_QUEUED_EVENTS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   SUBSCRIBER_STALL_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  METRICS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   TRANSCRIPT_BUFFER_EVENTS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1024 * 1024),
   WORKSPACE_ROOT: z.string().min(1).default('./workspace'),
@@ -53,6 +54,7 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z.string().default('').transform(parseOrigins),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   ENCRYPTION_KEY: encryptionKey.optional(),
+  ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
 });
 
 export type Environment = z.input<typeof environmentSchema>;
@@ -94,6 +96,7 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   SUBSCRIBER_MAX_QUEUED_EVENTS: 'events held for one subscription whose client is behind; past it the subscription ends with CONSUMER_TOO_SLOW, 100 to 1000000 (default 10000)',
   SUBSCRIBER_STALL_MS: 'a WebSocket whose client has not taken a message for this long is closed with CONSUMER_TOO_SLOW, 500 to 600000 ms (default 10000)',
   TRANSCRIPT_RETENTION_DAYS: 'days the transcript of an ended task is kept (its last event always is); 0 keeps everything (default 0)',
+  METRICS_RETENTION_DAYS: 'days performance_metrics rows are kept (totals on tasks, agents and sessions stay); 0 keeps everything (default 30)',
   TRANSCRIPT_BUFFER_EVENTS: 'agent events held per task while the database cannot be written; past it the oldest are dropped and a GAP event counts them, 100 to 10000000 (default 100000)',
   WS_MAX_PAYLOAD_BYTES: 'largest message a WebSocket client may send, 1024 to 104857600 bytes (default 1048576)',
   WORKSPACE_ROOT: 'the folder agents may work in (default ./workspace)',
@@ -103,10 +106,11 @@ const ACCEPTED: Record<keyof typeof environmentSchema.shape, string> = {
   CORS_ORIGINS: 'comma-separated origins of other sites whose pages may call the API, such as https://ops.example.com (scheme, host and port only), or unset: only the server\'s own pages',
   RATE_LIMIT_MUTATIONS_PER_MINUTE: 'mutations one token (in local mode, one address) may run per minute, 0 to 1000000; 0 turns the limit off (default 600)',
   ENCRYPTION_KEY: '32 random bytes as 64 hex characters or base64 (e.g. openssl rand -hex 32), or unset: session secrets are then refused',
+  ENCRYPTION_KEY_PREVIOUS: 'while replacing ENCRYPTION_KEY: the old key, which still opens secrets sealed under it until npm run secrets -- rotate has re-sealed them; unset otherwise',
 };
 
 /** Variables whose value a configuration error must not repeat. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ENCRYPTION_KEY']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS']);
 
 export interface Config {
   database: { url?: string; dataDir: string; statementTimeoutMs: number };
@@ -140,6 +144,8 @@ export interface Config {
   transcriptBufferEvents: number;
   /** Days an ended task's transcript is kept; 0 keeps it forever. */
   transcriptRetentionDays: number;
+  /** Days performance_metrics rows are kept; 0 keeps them forever. */
+  metricsRetentionDays: number;
   websocket: { maxQueuedEvents: number; stallMs: number; maxPayloadBytes: number };
   workspaceRoot: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -152,6 +158,8 @@ export interface Config {
   agentEnvironment: Record<string, string>;
   /** Seals session secrets (AES-256-GCM); unset: setting a session secret is refused. */
   encryptionKey?: Buffer;
+  /** The key secrets were sealed under before encryptionKey: still opens them, until `npm run secrets -- rotate`. */
+  previousEncryptionKey?: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -236,6 +244,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     systemStatusIntervalMs: env.SYSTEM_STATUS_INTERVAL_MS,
     transcriptBufferEvents: env.TRANSCRIPT_BUFFER_EVENTS,
     transcriptRetentionDays: env.TRANSCRIPT_RETENTION_DAYS,
+    metricsRetentionDays: env.METRICS_RETENTION_DAYS,
     websocket: { maxQueuedEvents: env.SUBSCRIBER_MAX_QUEUED_EVENTS, stallMs: env.SUBSCRIBER_STALL_MS, maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES },
     workspaceRoot: path.resolve(env.WORKSPACE_ROOT),
     logLevel: env.LOG_LEVEL,
@@ -244,6 +253,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimit: { mutationsPerMinute: env.RATE_LIMIT_MUTATIONS_PER_MINUTE },
     agentEnvironment: agentEnvironmentFrom(environment),
     encryptionKey: env.ENCRYPTION_KEY,
+    previousEncryptionKey: env.ENCRYPTION_KEY_PREVIOUS,
   };
 }
 

@@ -11,9 +11,11 @@ export interface Principal {
   tokenId: string | null;
   name: string;
   role: TokenRole;
+  /** The sessions the token is limited to; null = every session. */
+  sessionIds: readonly string[] | null;
 }
 
-export const LOCAL_PRINCIPAL: Principal = { tokenId: null, name: 'local', role: 'admin' };
+export const LOCAL_PRINCIPAL: Principal = { tokenId: null, name: 'local', role: 'admin', sessionIds: null };
 
 /** Started on a non-loopback address with no token: anyone who can reach it could run agents. */
 export class AuthenticationRequiredError extends Error {}
@@ -25,6 +27,13 @@ export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1';
+}
+
+/** Whether a Host header names this machine by a loopback name or address (any port). */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '');
+  return isLoopback(name.toLowerCase());
 }
 
 /**
@@ -53,10 +62,14 @@ export class Authenticator {
     );
   }
 
-  /** The caller of a request with this Authorization value, or undefined when it may not call. */
-  async authenticate(authorization: unknown): Promise<Principal | undefined> {
+  /**
+   * The caller of a request with this Authorization value and Host header, or undefined when it
+   * may not call. Local mode admits only requests addressed to a loopback name: a page elsewhere
+   * that rebinds its own domain to 127.0.0.1 sends its domain as Host, and is refused.
+   */
+  async authenticate(authorization: unknown, host: string | undefined): Promise<Principal | undefined> {
     const token = bearerToken(authorization);
-    if (token === undefined) return (await this.isLocalMode()) ? LOCAL_PRINCIPAL : undefined;
+    if (token === undefined) return isLoopbackHostHeader(host) && (await this.isLocalMode()) ? LOCAL_PRINCIPAL : undefined;
     const { principal, looked } = await this.lookUp(token);
     // Recorded when the token is looked up, so at most once per CACHE_MS, not on every request.
     if (principal?.tokenId && looked) {
@@ -78,7 +91,7 @@ export class Authenticator {
     const cached = this.checked.get(hash);
     if (cached && Date.now() - cached.at < CACHE_MS) return { principal: cached.principal, looked: false };
     const row = await findLiveTokenByHash(this.db, hash);
-    const principal = row ? { tokenId: row.id, name: row.name, role: row.role } : undefined;
+    const principal = row ? { tokenId: row.id, name: row.name, role: row.role, sessionIds: row.sessionIds } : undefined;
     // Bounded: a flood of random tokens must not grow memory.
     if (this.checked.size > 10_000) this.checked.clear();
     this.checked.set(hash, { principal, at: Date.now() });

@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type LogEvent }
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { drainingOnDestroy } from './draining-dialect.js';
 import type { DB } from './types.js';
 
 export type Database = Kysely<DB>;
@@ -24,11 +25,27 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** True while the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** How the connection pool is used now (for /metrics). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
+/**
+ * Connections of this node's pool. PGlite is one connection inside this process, used in turn
+ * (the driver queues statements itself): it reports 1 of 1, with no idle or waiting count.
+ */
+export interface PoolStats {
+  max: number;
+  /** Open connections. */
+  total: number;
+  /** Open connections no statement is using; undefined for PGlite. */
+  idle?: number;
+  /** Callers waiting for a connection (all are busy, or one is being opened); undefined for PGlite. */
+  waiting?: number;
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const { dialect, kind, closeDriver } = options.url
+  const { dialect, kind, closeDriver, poolStats } = options.url
     ? postgresDialect(options)
     : await pgliteDialect(options.dataDir);
   const db = new Kysely<DB>({
@@ -52,6 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         return false;
       }
     },
+    poolStats,
     async close() {
       await db.destroy();
       await closeDriver();
@@ -59,10 +77,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   };
 }
 
+const POSTGRES_POOL_SIZE = 10;
+
 function postgresDialect(options: DatabaseOptions) {
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: 10,
+    max: POSTGRES_POOL_SIZE,
     statement_timeout: options.statementTimeoutMs,
     idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
   });
@@ -73,6 +93,7 @@ function postgresDialect(options: DatabaseOptions) {
     kind: 'postgres' as const,
     // Kysely's destroy() ends the pool.
     closeDriver: async () => {},
+    poolStats: (): PoolStats => ({ max: POSTGRES_POOL_SIZE, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
@@ -104,10 +125,11 @@ async function pgliteDialect(dataDir: string) {
   if (!inMemory) await fs.mkdir(dataDir, { recursive: true });
   const pglite = inMemory ? await PGlite.create() : await PGlite.create(dataDir);
   return {
-    dialect: new PGliteDialect(pglite) as Dialect,
+    dialect: drainingOnDestroy(new PGliteDialect(pglite) as Dialect),
     kind: 'pglite' as const,
     closeDriver: async () => {
       if (!pglite.closed) await pglite.close();
     },
+    poolStats: (): PoolStats => ({ max: 1, total: pglite.closed ? 0 : 1 }),
   };
 }

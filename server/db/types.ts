@@ -253,6 +253,8 @@ export interface ApiTokensTable {
   name: string;
   role: TokenRole;
   tokenHash: string;
+  /** The sessions it is limited to; null = every session. */
+  sessionIds: ColumnType<string[] | null, string[] | null | undefined, never>;
   createdAt: CreatedAt;
   lastUsedAt: Date | null;
   revokedAt: Date | null;

@@ -13,7 +13,11 @@ export function useAuthentication(authenticator: Authenticator, callers: WeakMap
   return {
     async onRequest({ request, endResponse, fetchAPI }) {
       if (request.method === 'GET' && request.headers.get('accept')?.includes('text/html')) return;
-      const principal = await authenticator.authenticate(request.headers.get('authorization'));
+      const principal = await authenticator.authenticate(
+        request.headers.get('authorization'),
+        // The adapter builds the URL from the Host header (in-process fetches have only the URL).
+        new URL(request.url).host,
+      );
       if (principal) {
         callers.set(request, principal);
         return;

@@ -1,8 +1,13 @@
-import type { Server } from 'node:http';
-import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Context as ConnectionContext, SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { ExecutionResult } from 'graphql';
 import { WebSocketServer, type VerifyClientCallbackAsync, type WebSocket } from 'ws';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { Logger } from '../logger.js';
+import { inOwnLogContext, iterateInLogContext, withLogContext, type LogContext } from '../observability/log-context.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../observability/request-id.js';
 import type { ConnectionStats } from '../realtime/connection-stats.js';
 import { endWhenTooSlow } from './backpressure.js';
 import type { OriginPolicy } from './origin-policy.js';
@@ -11,11 +16,15 @@ import type { Yoga } from './yoga.js';
 interface EnvelopedRoot {
   execute: (args: unknown) => unknown;
   subscribe: (args: unknown) => unknown;
+  /** The operation's ids: its own requestId and its connection's. */
+  logContext: LogContext;
 }
 
 /**
  * graphql-ws on the same path as HTTP GraphQL. Every operation goes through
  * yoga.getEnveloped, so WebSocket and HTTP share one plugin stack and one context factory.
+ * A connection's id (the upgrade's sane x-request-id, else a new one) is echoed in the upgrade
+ * response; each operation gets a requestId of its own, on every line logged while it runs.
  */
 export function attachWebSocketServer(
   httpServer: Server,
@@ -24,6 +33,7 @@ export function attachWebSocketServer(
   stats: ConnectionStats,
   authenticator: Authenticator,
   origins: OriginPolicy,
+  log: Logger,
 ) {
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -32,52 +42,76 @@ export function attachWebSocketServer(
     verifyClient: refuseForeignPages(origins),
   });
   const callers = new Map<WebSocket, Caller>();
+  const connectionIds = new WeakMap<IncomingMessage, string>();
+  wsServer.on('headers', (headers, request) => {
+    const connectionId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    connectionIds.set(request, connectionId);
+    headers.push(`${REQUEST_ID_HEADER}: ${connectionId}`);
+  });
+  // Open connections, each with graphql-ws's table of its running operations.
+  const connections = new Set<ConnectionContext>();
   const disposable = useServer(
     {
       // The token comes in connectionParams ({ authorization: 'Bearer …' }); false closes the socket with 4403.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const principal = await authenticator.authenticate(authorization);
+        const principal = await authenticator.authenticate(authorization, ctx.extra.request.headers.host);
         if (!principal) return false;
         Object.assign(ctx.extra, { principal });
         const socket = ctx.extra.socket;
         callers.set(socket, { principal, authorization });
-        socket.once('close', () => callers.delete(socket));
+        connections.add(ctx);
+        socket.once('close', () => {
+          callers.delete(socket);
+          connections.delete(ctx);
+        });
         return true;
       },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      execute: (args) => {
+        const root = args.rootValue as EnvelopedRoot;
+        return inOwnLogContext(root.logContext, () => root.execute(args)) as never;
+      },
       subscribe: async (args) => {
         const root = args.rootValue as EnvelopedRoot;
-        const result = await root.subscribe(args);
-        return (isAsyncIterable(result) ? endWhenTooSlow(result) : result) as never;
+        const result = await inOwnLogContext(root.logContext, () => root.subscribe(args));
+        return (isAsyncIterable(result) ? iterateInLogContext(endWhenTooSlow(result), root.logContext) : result) as never;
       },
-      onSubscribe: async (ctx, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-        });
-        let document;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          return [error as import('graphql').GraphQLError];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+      onSubscribe: (ctx, _id, params) => {
+        const logContext = { requestId: randomUUID(), connectionId: connectionIds.get(ctx.extra.request) };
+        return withLogContext(logContext, () => prepareOperation(ctx, params, logContext));
       },
     },
     wsServer,
   );
+
+  /** Parses and validates an operation through Yoga's plugin stack, and builds its context. */
+  async function prepareOperation(ctx: ConnectionContext<Record<string, unknown>, Extra>, params: SubscribePayload, logContext: LogContext) {
+    log.debug({ operationName: params.operationName ?? undefined }, 'graphql-ws operation');
+    const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params,
+    });
+    let document;
+    try {
+      document = parse(params.query);
+    } catch (error) {
+      return [error as import('graphql').GraphQLError];
+    }
+    const errors = validate(schema, document);
+    if (errors.length > 0) return errors;
+    const rootValue: EnvelopedRoot = { execute: execute as EnvelopedRoot['execute'], subscribe: subscribe as EnvelopedRoot['subscribe'], logContext };
+    return {
+      schema,
+      operationName: params.operationName,
+      document,
+      variableValues: params.variables,
+      contextValue: await contextFactory(),
+      rootValue,
+    };
+  }
+
   const watchdog = cutOffStalledSockets(wsServer, limits.stallMs, stats);
   const revalidation = closeRevokedSockets(callers, authenticator);
   return {
@@ -86,6 +120,17 @@ export function attachWebSocketServer(
       clearInterval(revalidation);
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+    /** Open WebSocket connections. */
+    connectionCount: () => wsServer.clients.size,
+    /**
+     * Subscriptions running on these connections: graphql-ws's own table, which drops an
+     * operation as soon as its client completes it or goes (queries in flight are not counted).
+     */
+    subscriptionCount: () => {
+      let count = 0;
+      for (const ctx of connections) count += Object.values(ctx.subscriptions).filter(isAsyncIterable).length;
+      return count;
     },
   };
 }

@@ -18,6 +18,8 @@ import { useQueryLimits } from './query-limits.js';
 import { useMutationRateLimit } from './rate-limit-mutations.js';
 import { useRejectMalformedParams } from './reject-malformed-params.js';
 import type { Services } from '../services/index.js';
+import { useSseSubscriptionCount } from '../observability/sse-subscription-count.js';
+import type { Gauge } from 'prom-client';
 
 export type Yoga = YogaServerInstance<Record<string, unknown>, Context>;
 
@@ -26,6 +28,8 @@ export interface GraphQLServerOptions {
   origins: OriginPolicy;
   /** Mutations per minute per caller; 0 = no limit. */
   mutationsPerMinute: number;
+  /** acp_graphql_subscriptions: kept current for server-sent events (graphql-ws counts its own). */
+  subscriptionGauge: Gauge<'transport'>;
 }
 
 /**
@@ -60,12 +64,13 @@ export function createGraphQLServer(services: Services, authenticator: Authentic
       useAuditLog(),
       // After the audit log, so that a refused mutation is recorded too (ERROR, RATE_LIMITED).
       useMutationRateLimit(options.mutationsPerMinute),
+      useSseSubscriptionCount(options.subscriptionGauge),
     ],
     logging: {
-      debug: (...args) => log.debug(args),
-      info: (...args) => log.info(args),
-      warn: (...args) => log.warn(args),
-      error: (...args) => log.error(args),
+      debug: (...args) => logYoga(log, 'debug', args),
+      info: (...args) => logYoga(log, 'info', args),
+      warn: (...args) => logYoga(log, 'warn', args),
+      error: (...args) => logYoga(log, 'error', args),
     },
     maskedErrors: {
       maskError(error, message, isDev) {
@@ -90,4 +95,12 @@ function callerOf(initial: { request?: Request; extra?: unknown }, callers: Weak
   // Unreachable: both transports authenticate before any operation runs.
   if (!principal) throw new Error('an operation reached the schema without an authenticated caller');
   return principal;
+}
+
+/** Yoga logs a message or an error (an unexpected one, before it is masked): one JSON line each, the error under `err`. */
+function logYoga(log: Logger, level: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+  const [first, ...rest] = args;
+  const details = rest.length > 0 ? { details: rest } : {};
+  if (first instanceof Error) log[level]({ err: first, ...details }, first.message);
+  else log[level](details, String(first));
 }

@@ -25,8 +25,10 @@ export const builder = new SchemaBuilder<{
     authScopes: (context) => scopesOf(context.principal),
     // Checked when a subscription starts, not only when each event resolves.
     authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, context, info) =>
-      new ForbiddenError(`A ${context.principal.role} token may not use ${info.parentType.name}.${info.fieldName}.`),
+    unauthorizedError: (_parent, context, info) => {
+      const limited = context.principal.sessionIds === null ? '' : ' limited to sessions';
+      return new ForbiddenError(`A ${context.principal.role} token${limited} may not use ${info.parentType.name}.${info.fieldName}.`);
+    },
   },
   defaultFieldNullability: false,
   relay: {

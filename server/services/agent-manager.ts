@@ -2,6 +2,7 @@ import { findAgentForUpdate, findAgentsByIds, findAgentsOnNode, updateAgent } fr
 import { findRunningRunsOnNode } from '../db/repositories/run.repository.js';
 import { LIVE_AGENT_STATUSES, type AgentRow, type ResourceLimits, type TaskErrorType } from '../db/types.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { inOwnLogContext } from '../observability/log-context.js';
 import type { TokenUsage } from '../supervisor/agent-events.js';
 import type { LadderStep, ProcessExit } from '../supervisor/agent-process.js';
 import { agentEnvironmentWithSecrets } from '../security/session-environment.js';
@@ -62,9 +63,12 @@ export class AgentManager {
     runs.hooks.turnEnded = (agentId) => this.afterTurn(agentId);
     runs.hooks.outputLimitReached = (agentId, run) =>
       void this.enforceLimit(agentId, 'OUTPUT_LIMIT', `the run wrote more than its ${run.maxOutputBytes}-byte output limit`);
+    // Each line logged while handling what a process said names its agent, and its task and run
+    // while one is running (read when the work runs: a run may begin while this waits its turn).
+    const inAgentContext = <T>(agentId: string, work: () => Promise<T>) => () => inOwnLogContext(runs.logContextOf(agentId), work);
     deps.supervisor.setHandlers({
-      onEvent: (agentId, event) => deps.queue.run(agentId, () => runs.record(agentId, event)),
-      onExit: (agentId, exit) => void deps.queue.run(agentId, () => this.settleExit(agentId, exit)),
+      onEvent: (agentId, event) => deps.queue.run(agentId, inAgentContext(agentId, () => runs.record(agentId, event))),
+      onExit: (agentId, exit) => void deps.queue.run(agentId, inAgentContext(agentId, () => this.settleExit(agentId, exit))),
     });
   }
 
@@ -180,12 +184,12 @@ export class AgentManager {
     if (this.stopping || !this.deps.supervisor.isRunning(agentId)) return;
     const seconds = this.deps.config.claude.idleTimeoutSeconds;
     const timer = setTimeout(() => {
-      void this.deps.queue.run(agentId, async () => {
+      void this.deps.queue.run(agentId, () => inOwnLogContext({ agentId }, async () => {
         if (this.runs.activeRun(agentId) || !this.deps.supervisor.isRunning(agentId)) return;
         this.intents.set(agentId, { kind: 'idle', errorType: 'INTERRUPTED', reason: `idle for ${seconds} s` });
         // Closing stdin ends an idle CLI at once; the session resumes on the next turn.
         void this.deps.supervisor.stop(agentId, ['eof', 'SIGTERM', 'SIGKILL']);
-      });
+      }));
     }, seconds * 1000);
     timer.unref();
     this.idleTimers.set(agentId, timer);
@@ -367,7 +371,8 @@ export class AgentManager {
     if (decision.delayMs === undefined || this.stopping) return;
     const timer = setTimeout(() => {
       this.restartTimers.delete(agentId);
-      void this.deps.queue.run(agentId, () => this.relaunch(agentId, `restarting after crash ${decision.crashesInWindow}`, true));
+      // Not the crashed run's work any more: its lines name the agent only.
+      void this.deps.queue.run(agentId, () => inOwnLogContext({ agentId }, () => this.relaunch(agentId, `restarting after crash ${decision.crashesInWindow}`, true)));
     }, decision.delayMs);
     timer.unref();
     this.restartTimers.set(agentId, timer);

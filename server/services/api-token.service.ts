@@ -1,8 +1,7 @@
-import { generateToken, hashToken } from '../auth/token-secret.js';
-import { findApiTokensByIds, insertApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-token.repository.js';
-import type { ApiTokenRow, TokenRole } from '../db/types.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
-import { newId } from '../ids.js';
+import { createApiToken, type NewTokenRequest } from '../auth/new-token.js';
+import { findApiTokensByIds, listApiTokens, revokeApiToken } from '../db/repositories/api-token.repository.js';
+import type { ApiTokenRow } from '../db/types.js';
+import { NotFoundError } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 
 /** API tokens as admins manage them over the API (`npm run token` does the same on the server). */
@@ -10,13 +9,8 @@ export class ApiTokenService {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** A new token and its secret, which exists only in this answer (only its hash is stored). */
-  async create(name: string, role: TokenRole): Promise<{ token: ApiTokenRow; secret: string }> {
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 100) throw new InvalidInputError('name', 'must be 1 to 100 characters');
-    if (/\p{Cc}/u.test(trimmed)) throw new InvalidInputError('name', 'must not contain control characters');
-    const secret = generateToken();
-    const token = await insertApiToken(this.deps.db, { id: newId(), name: trimmed, role, tokenHash: hashToken(secret) });
-    return { token, secret };
+  create(request: NewTokenRequest): Promise<{ token: ApiTokenRow; secret: string }> {
+    return createApiToken(this.deps.db, request);
   }
 
   async revoke(id: string): Promise<ApiTokenRow> {

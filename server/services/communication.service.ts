@@ -11,6 +11,7 @@ import type { PageQuery } from '../db/repositories/pagination.js';
 import type { AgentCommunicationsTable, CommunicationRow } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { Subscription } from '../realtime/event-bus.js';
+import { returningPromptly } from '../realtime/returning-promptly.js';
 import type { ServiceDeps } from './deps.js';
 import type { AfterCommit } from './transaction.js';
 
@@ -19,6 +20,7 @@ const REPLAY_PAGE = 500;
 function matches(row: CommunicationRow, filter: CommunicationFilter): boolean {
   return (
     (!filter.sessionId || row.sessionId === filter.sessionId) &&
+    (!filter.sessionIds || filter.sessionIds.includes(row.sessionId)) &&
     (!filter.agentId || row.fromAgentId === filter.agentId || row.toAgentId === filter.agentId) &&
     (!filter.taskId || row.taskId === filter.taskId)
   );
@@ -50,7 +52,8 @@ export class CommunicationService {
    * replay reads, and what the replay returned is not passed on again.
    */
   stream(filter: CommunicationFilter, afterId?: string): AsyncGenerator<CommunicationRow> {
-    return this.replayThenLive(this.deps.bus.subscribe('communication', 'all'), filter, afterId);
+    const live = this.deps.bus.subscribe('communication', 'all');
+    return returningPromptly(this.replayThenLive(live, filter, afterId), () => live.close());
   }
 
   private async *replayThenLive(live: Subscription<CommunicationRow>, filter: CommunicationFilter, afterId?: string): AsyncGenerator<CommunicationRow> {

@@ -6,6 +6,8 @@ import { addTaskUsage, findTaskForUpdate, updateTask } from '../db/repositories/
 import { findWorkflowOfSubtask, findWorkflowsByIds } from '../db/repositories/workflow.repository.js';
 import type { RunRow, TaskErrorType, TaskEventKind, TaskRow, TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import { inOwnLogContext, type LogContext } from '../observability/log-context.js';
 import type { AgentEvent, TokenUsage, TurnOutcome } from '../supervisor/agent-events.js';
 import type { AgentLifecycle } from './agent-lifecycle.js';
 import type { BudgetService } from './budget.service.js';
@@ -32,6 +34,20 @@ export interface ActiveRun {
   retries: number;
   /** Token counts of each model call so far, from the stream: the live estimate. */
   modelCalls: Map<string, { model?: string; tokens: TokenUsage }>;
+  /** Lines about this run carry its agent, task and run ids. */
+  log: Logger;
+}
+
+/** A run that ended on this node, as the metrics see it. */
+export interface RunReport {
+  agentId: string;
+  taskId: string;
+  runId: string;
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  durationMs: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /**
@@ -68,6 +84,8 @@ export interface RunHooks {
   managerTurnEnded(trx: Executor, afterCommit: AfterCommit, task: TaskRow, runId: string, answer: string): Promise<boolean>;
   /** The run wrote more than its output limit. */
   outputLimitReached(agentId: string, run: ActiveRun): void;
+  /** A run ended here and what ended it is committed (metrics). */
+  runEnded(run: RunReport): void;
 }
 
 /**
@@ -79,7 +97,13 @@ export class RunTracker {
   private readonly active = new Map<string, ActiveRun>();
   private readonly endings = new Map<string, RunEnding>();
   private readonly totals = new Map<string, SessionTotals>();
-  hooks: RunHooks = { turnEnded: async () => {}, costAdded: () => {}, managerTurnEnded: async () => false, outputLimitReached: () => {} };
+  hooks: RunHooks = {
+    turnEnded: async () => {},
+    costAdded: () => {},
+    managerTurnEnded: async () => false,
+    outputLimitReached: () => {},
+    runEnded: () => {},
+  };
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -96,11 +120,19 @@ export class RunTracker {
   }
 
   begin(agentId: string, run: Pick<ActiveRun, 'runId' | 'taskId' | 'maxOutputBytes' | 'turnTimeoutSeconds'>): void {
-    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0, retries: 0, modelCalls: new Map() });
+    const log = this.deps.log.child({ agentId, taskId: run.taskId, runId: run.runId });
+    this.active.set(agentId, { ...run, startedAt: Date.now(), pendingResults: 1, storedBytes: 0, truncated: false, droppedBytes: 0, retries: 0, modelCalls: new Map(), log });
+    log.info('run started');
   }
 
   activeRun(agentId: string): ActiveRun | undefined {
     return this.active.get(agentId);
+  }
+
+  /** The ids the agent's work is about now: its running task and run, if any. */
+  logContextOf(agentId: string): LogContext {
+    const run = this.active.get(agentId);
+    return { agentId, taskId: run?.taskId, runId: run?.runId };
   }
 
   /** Another turn was queued into the running session (a person's message): the run ends after it. */
@@ -193,6 +225,8 @@ export class RunTracker {
       const status: EndedStatus = ok ? 'SUCCEEDED' : ending?.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
       const errorType = ok ? null : (ending?.errorType ?? outcome.errorType ?? 'UNKNOWN');
       const message = ok ? null : (ending?.reason ?? failureMessage(outcome, run.retries));
+      const endedAs = ok ? 'succeeded' : ending?.status === 'INTERRUPTED' ? 'interrupted' : status === 'CANCELLED' ? 'cancelled' : 'failed';
+      afterCommit(() => this.reportEnded(agentId, run, { outcome: endedAs, durationMs, usage, errorType }));
       await this.events.append(trx, afterCommit, {
         taskId: run.taskId,
         runId: run.runId,
@@ -211,7 +245,32 @@ export class RunTracker {
     });
     this.active.delete(agentId);
     this.endings.delete(run.runId);
-    await this.hooks.turnEnded(agentId);
+    // What the agent does next (its next task, an idle close) is no longer this run's.
+    await inOwnLogContext({ agentId }, () => this.hooks.turnEnded(agentId));
+  }
+
+  /** The run's last line, and its figures for the metrics. */
+  private reportEnded(
+    agentId: string,
+    run: ActiveRun,
+    ended: { outcome: RunReport['outcome']; durationMs: number; usage?: { costUsd: number; tokens: TokenUsage }; errorType: TaskErrorType | null },
+  ): void {
+    const { outcome, durationMs, usage, errorType } = ended;
+    const report: RunReport = {
+      agentId,
+      taskId: run.taskId,
+      runId: run.runId,
+      outcome,
+      durationMs,
+      costUsd: usage?.costUsd ?? 0,
+      inputTokens: usage?.tokens.inputTokens ?? 0,
+      outputTokens: usage?.tokens.outputTokens ?? 0,
+    };
+    run.log.info(
+      { outcome, durationMs, costUsd: report.costUsd, inputTokens: report.inputTokens, outputTokens: report.outputTokens, ...(errorType ? { errorType } : {}) },
+      'run ended',
+    );
+    this.hooks.runEnded(report);
   }
 
   /** The run and its task after a turn: ended, requeued by the retry policy, or moved on by a workflow. */
@@ -336,6 +395,12 @@ export class RunTracker {
     if (!run) return;
     const ending = this.endings.get(run.id);
     this.endings.delete(run.id);
+    if (active?.runId === run.id) {
+      const outcome = ending?.status === 'CANCELLED' ? 'cancelled' : ending?.status === 'FAILED' ? 'failed' : 'interrupted';
+      const durationMs = Date.now() - active.startedAt;
+      // The turn never reported its cost: the run ends with none of its own.
+      afterCommit(() => this.reportEnded(agentId, active, { outcome, durationMs, errorType: ending?.errorType ?? fallback.errorType }));
+    }
     await this.interruptRun(trx, afterCommit, run, {
       errorType: ending?.errorType ?? fallback.errorType,
       reason: `${ending?.reason ?? fallback.reason}${fallback.ladderStep ? ` (stopped at ${fallback.ladderStep})` : ''}`,

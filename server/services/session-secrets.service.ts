@@ -7,7 +7,8 @@ import {
 } from '../db/repositories/session-secret.repository.js';
 import type { SessionRow } from '../db/types.js';
 import { CapacityReachedError, EncryptionNotConfiguredError, InvalidInputError, NotFoundError } from '../errors.js';
-import { SecretBox } from '../security/secret-box.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { secretAssociatedData, sessionSecretBox } from '../security/session-secret-seal.js';
 import { refusedSecretName, SECRET_NAME_PATTERN } from '../security/secret-name.js';
 import type { ServiceDeps } from './deps.js';
 import type { SessionService } from './session.service.js';
@@ -32,11 +33,6 @@ export type SetSessionSecretInput = z.input<typeof setSecretInput>;
 const deleteSecretInput = z.object({ sessionId: z.string(), name: secretName });
 export type DeleteSessionSecretInput = z.input<typeof deleteSecretInput>;
 
-/** What binds a ciphertext to its session and name: opened for any other, it does not decrypt. */
-function secretAssociatedData(sessionId: string, name: string): string {
-  return `session-secret:${sessionId}:${name}`;
-}
-
 /**
  * Per-session secrets: sealed with ENCRYPTION_KEY when set, listed by name only, and opened
  * only to build the environment of that session's agent processes.
@@ -48,7 +44,7 @@ export class SessionSecretsService {
     private readonly deps: ServiceDeps,
     private readonly sessions: SessionService,
   ) {
-    this.box = deps.config.encryptionKey ? new SecretBox(deps.config.encryptionKey) : undefined;
+    this.box = sessionSecretBox(deps.config);
   }
 
   /** Stores (or replaces) the secret; the session's agents get it from their next process start. */

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { countByStatus } from '../db/repositories/system-status.repository.js';
 import { AGENT_STATUSES, type AgentStatus } from '../db/types.js';
 import type { Subscription } from '../realtime/event-bus.js';
+import { returningPromptly } from '../realtime/returning-promptly.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface SystemStatus {
@@ -41,7 +42,7 @@ export class SystemStatusService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async current(): Promise<SystemStatus> {
-    const { agents, tasks } = await countByStatus(this.deps.db);
+    const { agents, tasks } = await countByStatus(this.deps.db, 'unfinished');
     const memory = process.memoryUsage();
     return {
       at: new Date(),
@@ -64,9 +65,13 @@ export class SystemStatusService {
   }
 
   /** The status now, then after every change and every interval, until the subscriber leaves. */
-  async *stream(): AsyncGenerator<SystemStatus> {
+  stream(): AsyncGenerator<SystemStatus> {
     // Scoped to this node: with Redis, other nodes' updates would otherwise arrive too.
     const updates = this.deps.bus.subscribe('systemStatus', this.deps.config.nodeId);
+    return returningPromptly(this.currentThenUpdates(updates), () => updates.close());
+  }
+
+  private async *currentThenUpdates(updates: Subscription<SystemStatus>): AsyncGenerator<SystemStatus> {
     this.retain();
     try {
       yield await this.current();

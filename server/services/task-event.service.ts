@@ -5,7 +5,10 @@ import { insertTaskEvent, insertTaskEvents, listTaskEventsAfter, oldestKeptSeq, 
 import { TERMINAL_TASK_STATUSES, type TaskEventKind, type TaskEventRow, type TaskRow, type TaskStatus } from '../db/types.js';
 import { newId } from '../ids.js';
 import type { ServiceDeps } from './deps.js';
+import { HourlyJob } from './hourly-job.js';
 import type { AfterCommit } from './transaction.js';
+import type { Subscription } from '../realtime/event-bus.js';
+import { returningPromptly } from '../realtime/returning-promptly.js';
 
 const REPLAY_PAGE = 500;
 
@@ -13,7 +16,12 @@ const REPLAY_PAGE = 500;
 export class TaskEventService {
   /** Every committed status transition (the task engine moves dependents and wakes agents on it). */
   onStatus: (taskId: string, to: TaskStatus) => void = () => {};
-  private retention: NodeJS.Timeout | undefined;
+  /** Events this node stored, once committed (metrics count them). */
+  onStored: (events: readonly TaskEventRow[]) => void = () => {};
+  private readonly retention = new HourlyJob(
+    () => this.prune(new Date(Date.now() - this.deps.config.transcriptRetentionDays * 86_400_000)),
+    (error) => this.deps.log.warn({ err: error }, 'pruning transcripts failed'),
+  );
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -32,7 +40,10 @@ export class TaskEventService {
       kind: event.kind,
       payload: JSON.stringify(event.payload),
     });
-    afterCommit(() => this.deps.bus.publish('taskEvent', event.taskId, row));
+    afterCommit(() => {
+      this.onStored([row]);
+      this.deps.bus.publish('taskEvent', event.taskId, row);
+    });
     return row;
   }
 
@@ -78,6 +89,7 @@ export class TaskEventService {
     });
     const inserted = await insertTaskEvents(trx, rows);
     afterCommit(() => {
+      this.onStored(inserted);
       for (const row of inserted) this.deps.bus.publish('taskEvent', row.taskId, row);
     });
   }
@@ -100,6 +112,7 @@ export class TaskEventService {
 
   /** Publishes a status event another statement wrote (the claim) with the task it left. */
   statusWritten(event: TaskEventRow, task: TaskRow): void {
+    this.onStored([event]);
     this.deps.bus.publish('taskEvent', task.id, event);
     this.onStatus(task.id, (event.payload as { to: TaskStatus }).to);
     this.deps.bus.publish('task', 'all', task);
@@ -116,18 +129,11 @@ export class TaskEventService {
 
   /** Prunes transcripts past the retention period, at start and hourly; 0 days keeps them forever. */
   startRetention(): void {
-    const days = this.deps.config.transcriptRetentionDays;
-    if (days === 0 || this.retention) return;
-    const prune = () =>
-      void this.prune(new Date(Date.now() - days * 86_400_000)).catch((error: unknown) => this.deps.log.warn({ err: error }, 'pruning transcripts failed'));
-    prune();
-    this.retention = setInterval(prune, 3_600_000);
-    this.retention.unref();
+    if (this.deps.config.transcriptRetentionDays > 0) this.retention.start();
   }
 
   stopRetention(): void {
-    clearInterval(this.retention);
-    this.retention = undefined;
+    this.retention.stop();
   }
 
   /** Deletes the transcripts of tasks that ended before the date, but each one's last event. */
@@ -145,9 +151,13 @@ export class TaskEventService {
    * Every event after `afterSeq`, in order, with no gap and no duplicate: stored events
    * first, then live ones. Ends once the task has reached a terminal status.
    */
-  async *stream(taskId: string, afterSeq: number): AsyncGenerator<TaskEventRow> {
+  stream(taskId: string, afterSeq: number): AsyncGenerator<TaskEventRow> {
     // Subscribe before reading the database, so nothing committed in between is missed.
     const live = this.deps.bus.subscribe('taskEvent', taskId);
+    return returningPromptly(this.replayThenLive(live, taskId, afterSeq), () => live.close());
+  }
+
+  private async *replayThenLive(live: Subscription<TaskEventRow>, taskId: string, afterSeq: number): AsyncGenerator<TaskEventRow> {
     try {
       let lastSeq = afterSeq;
       const oldest = await oldestKeptSeq(this.deps.db, taskId);

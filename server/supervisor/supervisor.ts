@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { inOwnLogContext } from '../observability/log-context.js';
 import { secretMasker } from '../security/secret-mask.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentProcess, type LadderStep, type ProcessExit } from './agent-process.js';
@@ -75,7 +76,9 @@ export class Supervisor {
     );
     this.processes.set(agentId, agentProcess);
     try {
-      const pid = await agentProcess.start();
+      // The process's streams keep the context they were opened in: the agent's own, not that of
+      // the request that happened to start it, whose id would otherwise mark the agent's lines for good.
+      const pid = await inOwnLogContext({ agentId }, () => agentProcess.start());
       log.info({ pid, file: spec.binaryPath, resume: spec.resume }, 'agent process started');
       return { pid, startTime: agentProcess.startTime };
     } catch (error) {

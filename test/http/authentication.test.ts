@@ -5,14 +5,20 @@
  * one; `npm run token` creates, lists and revokes them.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { execa } from 'execa';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken, hashToken } from '../../server/auth/token-secret.js';
 import { insertApiToken, revokeApiToken } from '../../server/db/repositories/api-token.repository.js';
+import { openDatabase } from '../../server/db/database.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import { insertSession } from '../../server/db/repositories/session.repository.js';
 import { newId } from '../../server/ids.js';
+import { createLogger } from '../../server/logger.js';
 import { runServerToExit } from '../support/server-process.js';
 import { startTestApp, waitFor, type TestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-database.js';
@@ -50,6 +56,29 @@ describe('API tokens', () => {
   it('local mode: on a loopback address with no token, no token is needed', async () => {
     expect((await post()).status).toBe(200);
     expect((await connect(t.wsUrl)).outcome).toBe('ack');
+  });
+
+  it('local mode admits only requests addressed to a loopback name (a rebinding page sends its own)', async () => {
+    const rebound = `evil.example:${t.port}`;
+    const viaHost = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(t.url, { method: 'POST', headers: { host, origin: `http://${host}`, 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        });
+        request.once('error', reject);
+        request.end(QUERY);
+      });
+    expect(await viaHost(rebound)).toBe(401);
+    for (const host of [`localhost:${t.port}`, `127.0.0.1:${t.port}`, 'LOCALHOST']) expect(await viaHost(host), host).toBe(200);
+    const socket = await new Promise<number | 'ack'>((resolve, reject) => {
+      const ws = new WebSocket(t.wsUrl, 'graphql-transport-ws', { headers: { host: rebound }, origin: `http://${rebound}` });
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+      ws.on('message', (data) => JSON.parse(String(data)).type === 'connection_ack' && resolve('ack'));
+      ws.once('close', (code) => resolve(code));
+      ws.once('error', reject);
+    });
+    expect(socket).toBe(4403);
   });
 
   it('once a token exists: HTTP needs it (401 UNAUTHENTICATED otherwise), GraphiQL and health stay open', async () => {
@@ -133,5 +162,47 @@ describe('npm run token', () => {
     expect((await token('list')).stdout).toMatch(/revoked/);
     expect((await token('revoke', id)).exitCode).toBe(2);
     expect((await token('create', '--role', 'root')).exitCode).toBe(2);
+  }, 120_000);
+
+  it('--sessions limits a viewer or operator token to existing sessions, by global id or UUID', async () => {
+    const sessionId = newId();
+    const database = await openDatabase({ dataDir: path.join(scratch, 'data'), statementTimeoutMs: 10_000, logger: createLogger('silent') });
+    try {
+      await migrateToLatest(database.db);
+      await insertSession(database.db, { id: sessionId, name: 'limited', workingDirectory: scratch, status: 'ACTIVE', config: '{}' });
+    } finally {
+      await database.close();
+    }
+    const created = await token('create', '--role', 'operator', '--sessions', encodeGlobalID('Session', sessionId));
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`limited to sessions ${sessionId}`);
+    expect((await token('list')).stdout).toMatch(new RegExp(`operator .*limited to sessions ${sessionId}`));
+    expect((await token('create', '--role', 'viewer', '--sessions', sessionId)).exitCode).toBe(0);
+
+    const unknown = await token('create', '--role', 'viewer', '--sessions', newId());
+    expect([unknown.exitCode, unknown.stderr]).toEqual([2, expect.stringContaining('was not found')]);
+    const admin = await token('create', '--role', 'admin', '--sessions', sessionId);
+    expect([admin.exitCode, admin.stderr]).toEqual([2, expect.stringContaining('cannot be limited')]);
+    expect((await token('create', '--role', 'viewer', '--sessions', 'nonsense')).exitCode).toBe(2);
+  }, 120_000);
+
+  it('refuses an embedded database another process has open, saying how to create the token instead', async () => {
+    // A running server holds files of its folder open (and its postmaster.pid); this process stands in for it.
+    const marker = path.join(scratch, 'data', 'postmaster.pid');
+    await fs.writeFile(marker, '');
+    const holder = execa('tail', ['-f', marker]);
+    try {
+      await waitFor(async () => ((await fs.readdir(`/proc/${holder.pid}/fd`)).length > 3 ? true : undefined), 5_000);
+      const refused = await token('create', '--role', 'admin');
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toContain(`open in process ${holder.pid}`);
+      expect(refused.stderr).toContain('createApiToken');
+    } finally {
+      holder.kill();
+      await holder.catch(() => {});
+      await fs.rm(marker, { force: true });
+    }
+    // Once nobody holds it, the command works again.
+    expect((await token('list')).exitCode).toBe(0);
   }, 120_000);
 });

@@ -3,9 +3,12 @@ import type { AgentRole, AgentRow, AgentStatus, AgentUpdate, AgentsTable } from 
 import { CLAIMABLE, ELIGIBLE } from './claimable.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
+import { sessionIdsForIn } from './within-sessions.js';
 
 export interface AgentFilter {
   sessionId?: string;
+  /** Only rows of these sessions (a token limited to them); every session when absent. */
+  sessionIds?: readonly string[];
   role?: AgentRole;
   status?: AgentStatus;
 }
@@ -31,6 +34,7 @@ export async function findAgentsBySessionIds(db: Executor, sessionIds: readonly 
 export async function listAgents(db: Executor, filter: AgentFilter, page: PageQuery): Promise<AgentRow[]> {
   let query = db.selectFrom('agents').selectAll();
   if (filter.sessionId) query = query.where('sessionId', '=', filter.sessionId);
+  if (filter.sessionIds) query = query.where('sessionId', 'in', sessionIdsForIn(filter.sessionIds));
   if (filter.role) query = query.where('role', '=', filter.role);
   if (filter.status) query = query.where('status', '=', filter.status);
   return applyPage(query, 'agents.id', page).execute();

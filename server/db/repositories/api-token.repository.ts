@@ -3,7 +3,7 @@ import type { Executor } from './executor.js';
 
 export async function insertApiToken(
   db: Executor,
-  token: { id: string; name: string; role: TokenRole; tokenHash: string },
+  token: { id: string; name: string; role: TokenRole; tokenHash: string; sessionIds?: string[] | null },
 ): Promise<ApiTokenRow> {
   return db.insertInto('apiTokens').values(token).returningAll().executeTakeFirstOrThrow();
 }

@@ -2,9 +2,12 @@ import type { Insertable } from 'kysely';
 import type { AgentCommunicationsTable, CommunicationRow, CommunicationType } from '../types.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
+import { sessionIdsForIn } from './within-sessions.js';
 
 export interface CommunicationFilter {
   sessionId?: string;
+  /** Only rows of these sessions (a token limited to them); every session when absent. */
+  sessionIds?: readonly string[];
   /** Either end of the conversation. */
   agentId?: string;
   taskId?: string;
@@ -25,6 +28,7 @@ export async function listCommunications(
 ): Promise<CommunicationRow[]> {
   let query = db.selectFrom('agentCommunications').selectAll();
   if (filter.sessionId) query = query.where('sessionId', '=', filter.sessionId);
+  if (filter.sessionIds) query = query.where('sessionId', 'in', sessionIdsForIn(filter.sessionIds));
   if (filter.taskId) query = query.where('taskId', '=', filter.taskId);
   if (filter.messageType) query = query.where('messageType', '=', filter.messageType);
   const agentId = filter.agentId;
@@ -46,6 +50,7 @@ export async function listCommunicationsAfter(
 ): Promise<CommunicationRow[]> {
   let query = db.selectFrom('agentCommunications').selectAll().where('id', '>', afterId);
   if (filter.sessionId) query = query.where('sessionId', '=', filter.sessionId);
+  if (filter.sessionIds) query = query.where('sessionId', 'in', sessionIdsForIn(filter.sessionIds));
   if (filter.taskId) query = query.where('taskId', '=', filter.taskId);
   const agentId = filter.agentId;
   if (agentId) query = query.where((eb) => eb.or([eb('fromAgentId', '=', agentId), eb('toAgentId', '=', agentId)]));

@@ -50,3 +50,27 @@ export async function listSecretNamesBySession(db: Executor, sessionIds: readonl
 export async function findSessionSecrets(db: Executor, sessionId: string): Promise<SessionSecretRow[]> {
   return db.selectFrom('sessionSecrets').selectAll().where('sessionId', '=', sessionId).execute();
 }
+
+/** Every stored secret (sealed), for re-sealing under a new key. */
+export async function listAllSessionSecrets(db: Executor): Promise<SessionSecretRow[]> {
+  return db.selectFrom('sessionSecrets').selectAll().orderBy('sessionId').orderBy('name').execute();
+}
+
+/**
+ * Replaces a secret's seal (same value, new key) unless it changed since it was read (its IV is
+ * new on every write): a value set meanwhile wins. False when it was not replaced.
+ */
+export async function replaceSecretSeal(
+  db: Executor,
+  current: Pick<SessionSecretRow, 'sessionId' | 'name' | 'iv'>,
+  seal: Pick<SealedSessionSecret, 'ciphertext' | 'iv' | 'authTag'>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sessionSecrets')
+    .set({ ciphertext: seal.ciphertext, iv: seal.iv, authTag: seal.authTag })
+    .where('sessionId', '=', current.sessionId)
+    .where('name', '=', current.name)
+    .where('iv', '=', current.iv)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -3,9 +3,12 @@ import type { AgentRole, AgentRow, NewTask, TaskRow, TaskStatus, TaskUpdate } fr
 import { CLAIMABLE } from './claimable.js';
 import type { Executor } from './executor.js';
 import { applyPage, type PageQuery } from './pagination.js';
+import { sessionIdsForIn } from './within-sessions.js';
 
 export interface TaskFilter {
   sessionId?: string;
+  /** Only rows of these sessions (a token limited to them); every session when absent. */
+  sessionIds?: readonly string[];
   agentId?: string;
   parentTaskId?: string;
   status?: TaskStatus;
@@ -34,6 +37,7 @@ export async function findTaskForUpdate(db: Executor, id: string): Promise<TaskR
 export async function listTasks(db: Executor, filter: TaskFilter, page: PageQuery): Promise<TaskRow[]> {
   let query = db.selectFrom('tasks').selectAll();
   if (filter.sessionId) query = query.where('sessionId', '=', filter.sessionId);
+  if (filter.sessionIds) query = query.where('sessionId', 'in', sessionIdsForIn(filter.sessionIds));
   if (filter.agentId) query = query.where('agentId', '=', filter.agentId);
   if (filter.parentTaskId) query = query.where('parentTaskId', '=', filter.parentTaskId);
   if (filter.status) query = query.where('status', '=', filter.status);

@@ -3,6 +3,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
 import { parseGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
+import { Session } from './session.js';
 
 const TokenRoleEnum = builder.enumType('TokenRole', {
   description: 'What a token may do; each role may do what the ones before it may.',
@@ -35,6 +36,12 @@ export const ApiToken = builder.loadableNode('ApiToken', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'When a request last carried it; null when never.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; null while it works.' }),
+    sessions: t.field({
+      type: [Session],
+      nullable: true,
+      description: 'The sessions it is limited to (it sees and acts on nothing else); null when it may use every session.',
+      resolve: (token) => token.sessionIds,
+    }),
   }),
 });
 
@@ -86,6 +93,11 @@ const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'A name for people: who or what will use it (1 to 100 characters).' }),
     role: t.field({ type: TokenRoleEnum, required: true, description: 'What it may do.' }),
+    sessionIds: t.idList({
+      description:
+        'Limit a VIEWER or OPERATOR token to these sessions (1 to 100 global ids): it then sees and acts on their objects only, ' +
+        'is told other objects do not exist, and cannot create sessions or read the system-wide views. Every session when absent.',
+    }),
   }),
 });
 
@@ -101,15 +113,22 @@ builder.mutationField('createApiToken', (t) =>
   t.field({
     type: CreatedApiToken,
     authScopes: { admin: true },
-    description: 'Creates an API token. Admin tokens only. InvalidInputError: an empty or too long name.',
+    description:
+      'Creates an API token. Admin tokens only. InvalidInputError: an empty or too long name, sessionIds empty, too many, ' +
+      'malformed or given for an ADMIN token; NotFoundError: no such session.',
     args: { input: t.arg({ type: CreateApiTokenInput, required: true, description: 'The token to create.' }) },
     errors: {
-      types: [InvalidInputError],
+      types: [InvalidInputError, NotFoundError],
       union: { name: 'CreateApiTokenResult', description: 'The created token, or why it was not created.' },
       result: { name: 'CreateApiTokenSuccess', description: 'The token was created.' },
       dataField: { name: 'created', description: 'The token and its secret.' },
     },
-    resolve: (_root, { input }, ctx) => ctx.services.tokens.create(input.name, input.role),
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.tokens.create({
+        name: input.name,
+        role: input.role,
+        sessionIds: input.sessionIds?.map((id) => parseGlobalId(String(id), 'Session', 'sessionIds')),
+      }),
   }),
 );
 

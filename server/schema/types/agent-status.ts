@@ -1,3 +1,4 @@
+import { allowsSession } from '../../auth/session-limit.js';
 import type { AgentEventRow } from '../../db/types.js';
 import type { AgentStatusChange } from '../../realtime/event-bus.js';
 import { builder } from '../builder.js';
@@ -45,7 +46,9 @@ builder.subscriptionField('agentStatusUpdated', (t) =>
       const sessionId = parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId');
       const agentId = parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId');
       return filtered(ctx.services.bus.subscribe('agentStatus', 'all'), (change) =>
-        (!sessionId || change.agent.sessionId === sessionId) && (!agentId || change.agent.id === agentId),
+        allowsSession(ctx.principal, change.agent.sessionId) &&
+        (!sessionId || change.agent.sessionId === sessionId) &&
+        (!agentId || change.agent.id === agentId),
       );
     },
     resolve: (change: AgentStatusChange) => change.event,

@@ -1,3 +1,4 @@
+import { allowsSession, onlyVisible, visibleSessionIds } from '../../auth/session-limit.js';
 import type { AgentRow } from '../../db/types.js';
 import {
   AgentRuntimeUnavailableError,
@@ -7,15 +8,17 @@ import {
   NotFoundError,
 } from '../../errors.js';
 import { builder } from '../builder.js';
-import { parseGlobalId, parseOptionalGlobalId } from '../global-id.js';
+import { parseOptionalGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
+import { visibleAgentId, visibleSessionId } from '../session-guard.js';
 import { AgentRoleEnum, AgentStatusEnum, PermissionModeEnum } from './enums.js';
 import { Session } from './session.js';
 
 export const Agent = builder.loadableNode('Agent', {
   description: 'A Claude Code CLI process with a role, supervised by the server.',
+  authScopes: (agent, ctx) => allowsSession(ctx.principal, agent.sessionId),
   id: { resolve: (agent: AgentRow) => agent.id },
-  load: (ids: string[], ctx) => ctx.services.agents.loadAgents(ids),
+  load: async (ids: string[], ctx) => onlyVisible(ctx.principal, await ctx.services.agents.loadAgents(ids), (agent) => agent.sessionId),
   sort: (agent) => agent.id,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique within its session.' }),
@@ -101,7 +104,10 @@ builder.queryFields((t) => ({
       resolve: (_root, { filter, ...args }, ctx) => {
         const sessionId = parseOptionalGlobalId(filter?.sessionId?.toString(), 'Session', 'filter.sessionId');
         return resolveIdConnection(args, (page) =>
-          ctx.services.agents.listAgents({ sessionId, role: filter?.role ?? undefined, status: filter?.status ?? undefined }, page),
+          ctx.services.agents.listAgents(
+            { sessionId, sessionIds: visibleSessionIds(ctx.principal), role: filter?.role ?? undefined, status: filter?.status ?? undefined },
+            page,
+          ),
         );
       },
     },
@@ -117,7 +123,7 @@ builder.queryFields((t) => ({
       directResult: true,
       union: { name: 'AgentResult', description: 'The agent, or why it could not be returned.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.agents.getAgent(parseGlobalId(String(args.id), 'Agent', 'id')),
+    resolve: async (_root, args, ctx) => ctx.services.agents.getAgent(await visibleAgentId(ctx, String(args.id), 'id')),
   }),
 }));
 
@@ -200,9 +206,10 @@ builder.mutationFields((t) => ({
       result: { name: 'CreateAgentSuccess', description: 'The agent was created.' },
       dataField: { name: 'agent', description: 'The new agent: IDLE once its process started, ERROR (with lastError) if it could not start.' },
     },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.createAgent({
-        sessionId: parseGlobalId(String(input.sessionId), 'Session', 'sessionId'),
+    resolve: async (_root, { input }, ctx) => {
+      const sessionId = await visibleSessionId(ctx, String(input.sessionId), 'sessionId');
+      return ctx.services.agents.createAgent({
+        sessionId,
         name: input.name,
         role: input.role,
         model: input.model ?? undefined,
@@ -216,7 +223,8 @@ builder.mutationFields((t) => ({
         resourceLimits: input.resourceLimits
           ? Object.fromEntries(Object.entries(input.resourceLimits).filter(([, value]) => value !== null && value !== undefined))
           : undefined,
-      }),
+      });
+    },
   }),
   terminateAgent: t.field({
     type: Agent,
@@ -231,7 +239,7 @@ builder.mutationFields((t) => ({
       result: { name: 'TerminateAgentSuccess', description: 'The agent was terminated (or already was).' },
       dataField: { name: 'agent', description: 'The agent, TERMINATED.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.agents.terminateAgent(parseGlobalId(String(args.id), 'Agent', 'id')),
+    resolve: async (_root, args, ctx) => ctx.services.agents.terminateAgent(await visibleAgentId(ctx, String(args.id), 'id')),
   }),
   restartAgent: t.field({
     type: Agent,
@@ -245,6 +253,6 @@ builder.mutationFields((t) => ({
       result: { name: 'RestartAgentSuccess', description: 'The agent was restarted.' },
       dataField: { name: 'agent', description: 'The agent with its new process.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.agents.restartAgent(parseGlobalId(String(args.id), 'Agent', 'id')),
+    resolve: async (_root, args, ctx) => ctx.services.agents.restartAgent(await visibleAgentId(ctx, String(args.id), 'id')),
   }),
 }));

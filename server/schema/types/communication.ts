@@ -1,3 +1,4 @@
+import { allowsSession, onlyVisible, visibleSessionIds } from '../../auth/session-limit.js';
 import type { CommunicationRow } from '../../db/types.js';
 import { builder } from '../builder.js';
 import { parseOptionalGlobalId } from '../global-id.js';
@@ -9,8 +10,9 @@ import { Task } from './task.js';
 
 export const Communication = builder.loadableNode('Communication', {
   description: 'A message between agents, or between a person (or the system) and an agent.',
+  authScopes: (message, ctx) => allowsSession(ctx.principal, message.sessionId),
   id: { resolve: (message: CommunicationRow) => message.id },
-  load: (ids: string[], ctx) => ctx.services.communications.load(ids),
+  load: async (ids: string[], ctx) => onlyVisible(ctx.principal, await ctx.services.communications.load(ids), (message) => message.sessionId),
   sort: (message) => message.id,
   fields: (t) => ({
     session: t.field({ type: Session, description: 'The session it was said in.', resolve: (message) => message.sessionId }),
@@ -46,7 +48,7 @@ builder.queryField('communications', (t) =>
           taskId: parseOptionalGlobalId(filter?.taskId?.toString(), 'Task', 'filter.taskId'),
         };
         return resolveIdConnection(args, (page) =>
-          ctx.services.communications.list({ ...ids, messageType: filter?.messageType ?? undefined }, page),
+          ctx.services.communications.list({ ...ids, sessionIds: visibleSessionIds(ctx.principal), messageType: filter?.messageType ?? undefined }, page),
         );
       },
     },
@@ -72,6 +74,7 @@ builder.subscriptionField('agentCommunication', (t) =>
           sessionId: parseOptionalGlobalId(args.sessionId?.toString(), 'Session', 'sessionId'),
           agentId: parseOptionalGlobalId(args.agentId?.toString(), 'Agent', 'agentId'),
           taskId: parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId'),
+          sessionIds: visibleSessionIds(ctx.principal),
         },
         parseOptionalGlobalId(args.after?.toString(), 'Communication', 'after'),
       ),

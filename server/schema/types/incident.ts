@@ -7,7 +7,8 @@ import { IncidentSeverityEnum, IncidentTypeEnum } from './enums.js';
 import { Task } from './task.js';
 
 export const Incident = builder.loadableNode('Incident', {
-  description: 'A crash, timeout, limit or other fault, classified, with the recovery taken.',
+  description: 'A crash, timeout, limit or other fault, classified, with the recovery taken. Not for a token limited to sessions.',
+  authScopes: { allSessions: true },
   id: { resolve: (incident: IncidentRow) => incident.id },
   load: (ids: string[], ctx) => ctx.services.incidents.load(ids),
   sort: (incident) => incident.id,
@@ -43,7 +44,9 @@ builder.queryField('incidents', (t) =>
   t.connection(
     {
       type: Incident,
-      description: 'Recorded incidents, oldest first, a page at a time. A malformed filter id is an INVALID_INPUT error.',
+      // System-wide: not for a token limited to some sessions.
+      authScopes: { allSessions: true },
+      description: 'Recorded incidents, oldest first, a page at a time. A malformed filter id is an INVALID_INPUT error. Not for a token limited to sessions.',
       args: { filter: t.arg({ type: IncidentFilter, description: 'Only incidents that match; all when absent.' }) },
       resolve: (_root, { filter, ...args }, ctx) => {
         const ids = {
@@ -63,7 +66,9 @@ builder.queryField('incidents', (t) =>
 builder.subscriptionField('incidentReported', (t) =>
   t.field({
     type: Incident,
-    description: 'Every incident as it is recorded, from now on (live only: read earlier ones with the incidents query).',
+    // System-wide: not for a token limited to some sessions.
+    authScopes: { allSessions: true },
+    description: 'Every incident as it is recorded, from now on (live only: read earlier ones with the incidents query). Not for a token limited to sessions.',
     subscribe: (_root, _args, ctx) => ctx.services.bus.subscribe('incident', 'all'),
     resolve: (incident: IncidentRow) => incident,
   }),

@@ -1,7 +1,7 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import type { SentMessage } from '../../services/message.service.js';
 import { builder } from '../builder.js';
-import { parseGlobalId } from '../global-id.js';
+import { visibleAgentId } from '../session-guard.js';
 import { Communication } from './communication.js';
 import { Task } from './task.js';
 
@@ -37,7 +37,7 @@ builder.mutationField('sendMessage', (t) =>
       union: { name: 'SendMessageResult', description: 'The delivered message, or why it was not delivered.' },
       directResult: true,
     },
-    resolve: (_root, args, ctx) =>
-      ctx.services.messages.sendMessage({ agentId: parseGlobalId(String(args.agentId), 'Agent', 'agentId'), content: args.content }),
+    resolve: async (_root, args, ctx) =>
+      ctx.services.messages.sendMessage({ agentId: await visibleAgentId(ctx, String(args.agentId), 'agentId'), content: args.content }),
   }),
 );

@@ -24,6 +24,14 @@ const MetricFilter = builder.inputType('MetricFilter', {
     name: t.string({ description: 'Only measurements with exactly this name, e.g. run.cost.' }),
     agentId: t.id({ description: 'Only measurements of this agent (global id).' }),
     taskId: t.id({ description: 'Only measurements of this task (global id).' }),
+    recordedAfter: t.field({
+      type: 'DateTime',
+      description: 'Only measurements recorded at or after this instant: the start of a time window (inclusive).',
+    }),
+    recordedBefore: t.field({
+      type: 'DateTime',
+      description: 'Only measurements recorded before this instant: the end of a time window (exclusive, so adjacent windows never share a measurement).',
+    }),
   }),
 });
 
@@ -31,14 +39,17 @@ builder.queryField('metrics', (t) =>
   t.connection(
     {
       type: Metric,
-      description: "Measurements, oldest first, a page at a time: each run's duration, cost and tokens. A malformed filter id is an INVALID_INPUT error.",
+      // System-wide: not for a token limited to some sessions.
+      authScopes: { allSessions: true },
+      description: "Measurements, oldest first, a page at a time: each run's duration, cost and tokens. A malformed filter id is an INVALID_INPUT error. Not for a token limited to sessions.",
       args: { filter: t.arg({ type: MetricFilter, description: 'Only measurements that match; all when absent.' }) },
       resolve: (_root, { filter, ...args }, ctx) => {
         const ids = {
           agentId: parseOptionalGlobalId(filter?.agentId?.toString(), 'Agent', 'filter.agentId'),
           taskId: parseOptionalGlobalId(filter?.taskId?.toString(), 'Task', 'filter.taskId'),
         };
-        return resolveIdConnection(args, (page) => ctx.services.metrics.list({ ...ids, name: filter?.name ?? undefined }, page));
+        const window = { recordedAfter: filter?.recordedAfter ?? undefined, recordedBefore: filter?.recordedBefore ?? undefined };
+        return resolveIdConnection(args, (page) => ctx.services.metrics.list({ ...ids, ...window, name: filter?.name ?? undefined }, page));
       },
     },
     { description: 'A page of measurements.' },

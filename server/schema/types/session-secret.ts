@@ -1,6 +1,6 @@
 import { CapacityReachedError, EncryptionNotConfiguredError, InvalidInputError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { parseGlobalId } from '../global-id.js';
+import { visibleSessionId } from '../session-guard.js';
 import { Session } from './session.js';
 
 // Secret values go in and never come out: no field of the schema returns one.
@@ -57,9 +57,9 @@ builder.mutationFields((t) => ({
       result: { name: 'SetSessionSecretSuccess', description: 'The secret was stored.' },
       dataField: { name: 'session', description: 'The session; its secretNames include the new name.' },
     },
-    resolve: (_root, { input }, ctx) =>
+    resolve: async (_root, { input }, ctx) =>
       ctx.services.sessionSecrets.setSecret({
-        sessionId: parseGlobalId(String(input.sessionId), 'Session', 'sessionId'),
+        sessionId: await visibleSessionId(ctx, String(input.sessionId), 'sessionId'),
         name: input.name,
         value: input.value,
       }),
@@ -76,9 +76,9 @@ builder.mutationFields((t) => ({
       result: { name: 'DeleteSessionSecretSuccess', description: 'The secret was removed.' },
       dataField: { name: 'session', description: 'The session; its secretNames no longer include the name.' },
     },
-    resolve: (_root, { input }, ctx) =>
+    resolve: async (_root, { input }, ctx) =>
       ctx.services.sessionSecrets.deleteSecret({
-        sessionId: parseGlobalId(String(input.sessionId), 'Session', 'sessionId'),
+        sessionId: await visibleSessionId(ctx, String(input.sessionId), 'sessionId'),
         name: input.name,
       }),
   }),

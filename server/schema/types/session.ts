@@ -1,14 +1,18 @@
+import { allowsSession, onlyVisible, visibleSessionIds } from '../../auth/session-limit.js';
 import type { SessionRow } from '../../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { parseGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
+import { visibleSessionId } from '../session-guard.js';
 import { SessionStatusEnum } from './enums.js';
 
 export const Session = builder.loadableNode('Session', {
   description: 'A workspace: groups agents and tasks around one working directory.',
+  // Another session's object is never shown to a token limited to some sessions (node lookups
+  // read it as missing; anything else that returns it is refused).
+  authScopes: (session, ctx) => allowsSession(ctx.principal, session.id),
   id: { resolve: (session: SessionRow) => session.id },
-  load: (ids: string[], ctx) => ctx.services.sessions.loadSessions(ids),
+  load: async (ids: string[], ctx) => onlyVisible(ctx.principal, await ctx.services.sessions.loadSessions(ids), (session) => session.id),
   sort: (session) => session.id,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'A name for people; need not be unique.' }),
@@ -44,7 +48,9 @@ builder.queryFields((t) => ({
       description: 'Sessions, oldest first, a page at a time.',
       args: { filter: t.arg({ type: SessionFilter, description: 'Only sessions that match; all when absent.' }) },
       resolve: (_root, args, ctx) =>
-        resolveIdConnection(args, (page) => ctx.services.sessions.listSessions({ status: args.filter?.status ?? undefined }, page)),
+        resolveIdConnection(args, (page) =>
+          ctx.services.sessions.listSessions({ status: args.filter?.status ?? undefined, ids: visibleSessionIds(ctx.principal) }, page),
+        ),
     },
     { description: 'A page of sessions.' },
     { description: 'A session and its cursor.' },
@@ -58,7 +64,9 @@ builder.queryFields((t) => ({
       directResult: true,
       union: { name: 'SessionResult', description: 'The session, or why it could not be returned.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.sessions.getSession(parseGlobalId(String(args.id), 'Session', 'id')),
+    resolve: async (_root, args, ctx) => {
+      return ctx.services.sessions.getSession(await visibleSessionId(ctx, String(args.id), 'id'));
+    },
   }),
 }));
 
@@ -75,8 +83,10 @@ const CreateSessionInput = builder.inputType('CreateSessionInput', {
 builder.mutationField('createSession', (t) =>
   t.field({
     type: Session,
+    // A token limited to some sessions cannot add one.
+    authScopes: { allSessions: true },
     description:
-      'Creates a session and its working directory. InvalidInputError: an empty or too long name, or a directory outside WORKSPACE_ROOT or unusable.',
+      'Creates a session and its working directory (not with a token limited to sessions). InvalidInputError: an empty or too long name, or a directory outside WORKSPACE_ROOT or unusable.',
     args: { input: t.arg({ type: CreateSessionInput, required: true, description: 'The session to create.' }) },
     errors: {
       types: [InvalidInputError, ConflictError],

@@ -55,7 +55,9 @@ const SystemStatus = builder.objectRef<SystemStatusShape>('SystemStatus').implem
 builder.queryField('systemStatus', (t) =>
   t.field({
     type: SystemStatus,
-    description: 'Agents by status, the task queue and the load of the node that answered, now.',
+    // System-wide: not for a token limited to some sessions.
+    authScopes: { allSessions: true },
+    description: 'Agents by status, the task queue and the load of the node that answered, now. Not for a token limited to sessions.',
     resolve: (_root, _args, ctx) => ctx.services.systemStatus.current(),
   }),
 );
@@ -63,7 +65,10 @@ builder.queryField('systemStatus', (t) =>
 builder.subscriptionField('systemStatus', (t) =>
   t.field({
     type: SystemStatus,
-    description: 'The status now, then after each change (coalesced over 250 ms) and every SYSTEM_STATUS_INTERVAL_MS.',
+    // System-wide: not for a token limited to some sessions.
+    authScopes: { allSessions: true },
+    description:
+      'The status now, then after each change (coalesced over 250 ms) and every SYSTEM_STATUS_INTERVAL_MS. Not for a token limited to sessions.',
     subscribe: (_root, _args, ctx) => ctx.services.systemStatus.stream(),
     resolve: (status: SystemStatusShape) => status,
   }),

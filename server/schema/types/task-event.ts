@@ -1,7 +1,7 @@
 import type { TaskEventRow } from '../../db/types.js';
 import { InvalidInputError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { parseGlobalId } from '../global-id.js';
+import { visibleTaskId } from '../session-guard.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { TaskEventKindEnum } from './enums.js';
 import { Task } from './task.js';
@@ -58,7 +58,7 @@ builder.subscriptionField('taskEvents', (t) =>
       }),
     },
     subscribe: async (_root, args, ctx) => {
-      const taskId = parseGlobalId(String(args.taskId), 'Task', 'taskId');
+      const taskId = await visibleTaskId(ctx, String(args.taskId), 'taskId');
       const afterSeq = checkAfterSeq(args.afterSeq ?? 0);
       await ctx.services.tasks.getTask(taskId, 'taskId');
       return ctx.services.taskEvents.stream(taskId, afterSeq);

@@ -1,9 +1,11 @@
+import { allowsSession, onlyVisible, visibleSessionIds } from '../../auth/session-limit.js';
 import type { TaskRow } from '../../db/types.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
 import { filtered } from '../filtered.js';
 import { parseGlobalId, parseOptionalGlobalId } from '../global-id.js';
 import { resolveIdConnection } from '../pagination.js';
+import { requireVisibleAgents, requireVisibleTasks, visibleAgentId, visibleSessionId, visibleTaskId } from '../session-guard.js';
 import { Agent } from './agent.js';
 import { AgentRoleEnum, TaskErrorTypeEnum, TaskStatusEnum } from './enums.js';
 import { Session } from './session.js';
@@ -32,8 +34,9 @@ const TokenUsage = builder.objectRef<TaskRow>('TokenUsage').implement({
 
 export const Task = builder.loadableNode('Task', {
   description: 'A unit of work given to an agent, with its durable transcript.',
+  authScopes: (task, ctx) => allowsSession(ctx.principal, task.sessionId),
   id: { resolve: (task: TaskRow) => task.id },
-  load: (ids: string[], ctx) => ctx.services.tasks.loadTasks(ids),
+  load: async (ids: string[], ctx) => onlyVisible(ctx.principal, await ctx.services.tasks.loadTasks(ids), (task) => task.sessionId),
   sort: (task) => task.id,
   fields: (t) => ({
     title: t.exposeString('title', { description: 'A short name for people.' }),
@@ -142,7 +145,12 @@ builder.queryFields((t) => ({
         };
         return resolveIdConnection(args, (page) =>
           ctx.services.tasks.listTasks(
-            { ...ids, status: filter?.status ?? undefined, requiredRole: filter?.requiredRole ?? undefined },
+            {
+              ...ids,
+              sessionIds: visibleSessionIds(ctx.principal),
+              status: filter?.status ?? undefined,
+              requiredRole: filter?.requiredRole ?? undefined,
+            },
             page,
           ),
         );
@@ -160,7 +168,7 @@ builder.queryFields((t) => ({
       directResult: true,
       union: { name: 'TaskResult', description: 'The task, or why it could not be returned.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.tasks.getTask(parseGlobalId(String(args.id), 'Task', 'id')),
+    resolve: async (_root, args, ctx) => ctx.services.tasks.getTask(await visibleTaskId(ctx, String(args.id), 'id')),
   }),
 }));
 
@@ -204,20 +212,28 @@ builder.mutationFields((t) => ({
       result: { name: 'CreateTaskSuccess', description: 'The task was created.' },
       dataField: { name: 'task', description: 'The new task (already RUNNING when its agent was idle).' },
     },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.tasks.createTask({
-        sessionId: parseGlobalId(String(input.sessionId), 'Session', 'sessionId'),
+    resolve: async (_root, { input }, ctx) => {
+      const sessionId = await visibleSessionId(ctx, String(input.sessionId), 'sessionId');
+      const agentId = parseOptionalGlobalId(input.agentId?.toString(), 'Agent', 'agentId');
+      const parentTaskId = parseOptionalGlobalId(input.parentTaskId?.toString(), 'Task', 'parentTaskId');
+      const dependsOn = (input.dependsOn ?? []).map((id) => parseGlobalId(String(id), 'Task', 'dependsOn'));
+      await requireVisibleAgents(ctx, 'agentId', agentId);
+      await requireVisibleTasks(ctx, 'parentTaskId', parentTaskId);
+      await requireVisibleTasks(ctx, 'dependsOn', ...dependsOn);
+      return ctx.services.tasks.createTask({
+        sessionId,
         title: input.title,
         description: input.description ?? undefined,
         priority: input.priority ?? undefined,
-        agentId: parseOptionalGlobalId(input.agentId?.toString(), 'Agent', 'agentId'),
-        parentTaskId: parseOptionalGlobalId(input.parentTaskId?.toString(), 'Task', 'parentTaskId'),
+        agentId,
+        parentTaskId,
         requiredRole: input.requiredRole ?? undefined,
         maxAttempts: input.maxAttempts ?? undefined,
         timeoutSeconds: input.timeoutSeconds ?? undefined,
-        dependsOn: (input.dependsOn ?? []).map((id) => parseGlobalId(String(id), 'Task', 'dependsOn')),
+        dependsOn,
         maxBudgetUsd: input.maxBudgetUsd ?? undefined,
-      }),
+      });
+    },
   }),
   assignTask: t.field({
     type: Task,
@@ -234,10 +250,10 @@ builder.mutationFields((t) => ({
       result: { name: 'AssignTaskSuccess', description: 'The task was assigned.' },
       dataField: { name: 'task', description: 'The task, with its agent set.' },
     },
-    resolve: (_root, args, ctx) =>
+    resolve: async (_root, args, ctx) =>
       ctx.services.tasks.assignTask(
-        parseGlobalId(String(args.taskId), 'Task', 'taskId'),
-        parseGlobalId(String(args.agentId), 'Agent', 'agentId'),
+        await visibleTaskId(ctx, String(args.taskId), 'taskId'),
+        await visibleAgentId(ctx, String(args.agentId), 'agentId'),
       ),
   }),
   retryTask: t.field({
@@ -252,7 +268,7 @@ builder.mutationFields((t) => ({
       result: { name: 'RetryTaskSuccess', description: 'The task was queued again.' },
       dataField: { name: 'task', description: 'The task, QUEUED or PENDING again.' },
     },
-    resolve: (_root, args, ctx) => ctx.services.tasks.retryTask(parseGlobalId(String(args.id), 'Task', 'id')),
+    resolve: async (_root, args, ctx) => ctx.services.tasks.retryTask(await visibleTaskId(ctx, String(args.id), 'id')),
   }),
   cancelTask: t.field({
     type: Task,
@@ -269,8 +285,8 @@ builder.mutationFields((t) => ({
       result: { name: 'CancelTaskSuccess', description: 'The task was cancelled.' },
       dataField: { name: 'task', description: 'The task after the cancellation.' },
     },
-    resolve: (_root, args, ctx) =>
-      ctx.services.tasks.cancelTask(parseGlobalId(String(args.id), 'Task', 'id'), args.reason ?? undefined),
+    resolve: async (_root, args, ctx) =>
+      ctx.services.tasks.cancelTask(await visibleTaskId(ctx, String(args.id), 'id'), args.reason ?? undefined),
   }),
 }));
 
@@ -290,6 +306,7 @@ builder.subscriptionField('taskUpdated', (t) =>
       const taskId = parseOptionalGlobalId(args.taskId?.toString(), 'Task', 'taskId');
       const parentTaskId = parseOptionalGlobalId(args.parentTaskId?.toString(), 'Task', 'parentTaskId');
       return filtered(ctx.services.bus.subscribe('task', 'all'), (task) =>
+        allowsSession(ctx.principal, task.sessionId) &&
         (!sessionId || task.sessionId === sessionId) &&
         (!taskId || task.id === taskId) &&
         (!parentTaskId || task.parentTaskId === parentTaskId),

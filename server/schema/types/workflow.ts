@@ -1,7 +1,8 @@
 import type { WorkflowRow } from '../../db/types.js';
 import { CapacityReachedError, ConflictError, InvalidInputError, NotFoundError, AgentRuntimeUnavailableError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { parseGlobalId, parseOptionalGlobalId } from '../global-id.js';
+import { parseOptionalGlobalId } from '../global-id.js';
+import { requireVisibleAgents, visibleSessionId } from '../session-guard.js';
 import { Agent } from './agent.js';
 import { WorkflowPhaseEnum } from './enums.js';
 import { Task } from './task.js';
@@ -89,17 +90,21 @@ builder.mutationField('startWorkflow', (t) =>
       result: { name: 'StartWorkflowSuccess', description: 'The workflow was started.' },
       dataField: { name: 'task', description: 'The root task, given to the manager; its result will be the final answer.' },
     },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.workflows.startWorkflow({
-        sessionId: parseGlobalId(String(input.sessionId), 'Session', 'sessionId'),
+    resolve: async (_root, { input }, ctx) => {
+      const sessionId = await visibleSessionId(ctx, String(input.sessionId), 'sessionId');
+      const managerAgentId = parseOptionalGlobalId(input.managerAgentId?.toString(), 'Agent', 'managerAgentId');
+      await requireVisibleAgents(ctx, 'managerAgentId', managerAgentId);
+      return ctx.services.workflows.startWorkflow({
+        sessionId,
         description: input.description,
         title: input.title ?? undefined,
-        managerAgentId: parseOptionalGlobalId(input.managerAgentId?.toString(), 'Agent', 'managerAgentId'),
+        managerAgentId,
         maxWorkers: input.maxWorkers ?? undefined,
         workerModel: input.workerModel ?? undefined,
         subtaskMaxAttempts: input.subtaskMaxAttempts ?? undefined,
         maxBudgetUsd: input.maxBudgetUsd ?? undefined,
         priority: input.priority ?? undefined,
-      }),
+      });
+    },
   }),
 );

@@ -11,8 +11,20 @@ import { BarChart } from './BarChart';
 import { bucketize, timeWindow, type MetricPoint } from './metric-buckets';
 
 const RunMetrics = graphql(`
-  query MetricsCharts_RunMetrics {
-    durations: metrics(filter: { name: "run.duration" }, last: 100) {
+  query MetricsCharts_RunMetrics($since: DateTime!) {
+    durations: metrics(filter: { name: "run.duration", recordedAfter: $since }, last: 100) {
+      edges {
+        node {
+          id
+          value
+          recordedAt
+        }
+      }
+      pageInfo {
+        hasPreviousPage
+      }
+    }
+    costs: metrics(filter: { name: "run.cost", recordedAfter: $since }, last: 100) {
       edges {
         node {
           id
@@ -21,7 +33,7 @@ const RunMetrics = graphql(`
         }
       }
     }
-    costs: metrics(filter: { name: "run.cost" }, last: 100) {
+    inputTokens: metrics(filter: { name: "run.input_tokens", recordedAfter: $since }, last: 100) {
       edges {
         node {
           id
@@ -30,16 +42,7 @@ const RunMetrics = graphql(`
         }
       }
     }
-    inputTokens: metrics(filter: { name: "run.input_tokens" }, last: 100) {
-      edges {
-        node {
-          id
-          value
-          recordedAt
-        }
-      }
-    }
-    outputTokens: metrics(filter: { name: "run.output_tokens" }, last: 100) {
+    outputTokens: metrics(filter: { name: "run.output_tokens", recordedAfter: $since }, last: 100) {
       edges {
         node {
           id
@@ -52,14 +55,22 @@ const RunMetrics = graphql(`
 `);
 
 const BUCKETS = 24;
+/** The time window the charts show, ending now. */
+const CHART_WINDOW_MS = 60 * 60_000;
 /** Metrics are written when runs end; a refresh this often keeps the charts current without a stream. */
 const REFRESH_MS = 15_000;
 
-/** Runs, cost, tokens and run time of the last 100 runs, bucketed over time. */
+/**
+ * Runs, cost, tokens and run time of the last hour, bucketed over time. The server sends only the
+ * window's measurements, at most the latest 100 runs of it.
+ */
 export function MetricsCharts() {
-  const [{ data, fetching, error }, refetch] = useQuery({ query: RunMetrics, requestPolicy: 'cache-and-network' });
-  useRefetchOnReconnect(refetch);
   const now = useNow();
+  // Whole minutes, so that the window (and with it the query) moves once a minute, not every second.
+  const end = Math.ceil(now / 60_000) * 60_000;
+  const since = new Date(end - CHART_WINDOW_MS).toISOString();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: RunMetrics, variables: { since }, requestPolicy: 'cache-and-network' });
+  useRefetchOnReconnect(refetch);
 
   useEffect(() => {
     const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), REFRESH_MS);
@@ -71,10 +82,13 @@ export function MetricsCharts() {
 
   const points = (connection: { edges: readonly { node: MetricPoint }[] }) => connection.edges.map((edge) => edge.node);
   const durations = points(data.durations);
-  if (durations.length === 0) return <EmptyState title="No finished runs yet.">Charts appear once agents have finished turns.</EmptyState>;
+  if (durations.length === 0) return <EmptyState title="No runs finished in the last hour.">Charts appear once agents have finished turns.</EmptyState>;
 
-  // One window for every series, so the charts line up; whole minutes, so bars do not shift every second.
-  const window = timeWindow(durations, Math.ceil(now / 60_000) * 60_000)!;
+  // One window for every series, so the charts line up: the hour asked for or, when it held more
+  // runs than one page, the span of the runs fetched (an empty start would suggest an idle system).
+  const truncated = data.durations.pageInfo.hasPreviousPage;
+  const fetched = timeWindow(durations, end)!;
+  const window = truncated ? fetched : { start: Date.parse(since), end: fetched.end };
   const runs = bucketize(durations, BUCKETS, window);
   const cost = bucketize(points(data.costs), BUCKETS, window);
   const tokens = bucketize([...points(data.inputTokens), ...points(data.outputTokens)], BUCKETS, window);
@@ -82,7 +96,7 @@ export function MetricsCharts() {
 
   return (
     <div className="charts">
-      <BarChart title="Runs" buckets={runs} value={(bucket) => bucket.count} format={(value) => String(Math.round(value))} total={`${durations.length}`} />
+      <BarChart title="Runs" buckets={runs} value={(bucket) => bucket.count} format={(value) => String(Math.round(value))} total={`${durations.length}${truncated ? '+' : ''}`} />
       <BarChart title="Cost" buckets={cost} value={(bucket) => bucket.sum} format={formatCost} total={formatCost(sum(points(data.costs)))} />
       <BarChart
         title="Tokens"

@@ -12,7 +12,7 @@ export function SystemPage() {
       <PageHeader title="System" />
       <SystemStatusPanel />
       <section className="panel" aria-labelledby="activity-title">
-        <h2 id="activity-title">Activity of the last 100 runs</h2>
+        <h2 id="activity-title">Activity of the last hour</h2>
         <MetricsCharts />
       </section>
       <section className="panel" aria-labelledby="incidents-title">

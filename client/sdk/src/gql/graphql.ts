@@ -173,6 +173,10 @@ export type MetricFilter = {
   agentId?: string | number | null | undefined;
   /** Only measurements with exactly this name, e.g. run.cost. */
   name?: string | null | undefined;
+  /** Only measurements recorded at or after this instant: the start of a time window (inclusive). */
+  recordedAfter?: string | null | undefined;
+  /** Only measurements recorded before this instant: the end of a time window (exclusive, so adjacent windows never share a measurement). */
+  recordedBefore?: string | null | undefined;
   /** Only measurements of this task (global id). */
   taskId?: string | number | null | undefined;
 };
