@@ -13,7 +13,9 @@ FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# Runtime dependencies only: what the server and its operator commands (token, secrets, backup,
+# restore, migrate) import.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 COPY --from=dashboard /app/client/dashboard/dist ./client/dashboard/dist
 RUN useradd --create-home --uid 10001 agent \
