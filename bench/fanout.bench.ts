@@ -3,7 +3,7 @@
  * app, against a raw `ws` broadcast of the same agents' stdout, in the same run.
  *
  *   npx tsx bench/fanout.bench.ts [--agents 50] [--rate 20] [--seconds 10]
- *       [--subscribers 1,100,500] [--follow one|all] [--database-url postgres://...]
+ *       [--subscribers 1,100,500] [--follow one|all] [--database-url postgres://...] [--json FILE]
  *
  * Database: --database-url, else BENCH_DATABASE_URL, names a PostgreSQL server on which a fresh
  * database is created for the run and dropped at the end; without one, PGlite in a temporary folder.
@@ -51,7 +51,8 @@
  * the whole machine's busy share. The stored MESSAGE events of each task are counted, which tells
  * "not stored" from "not sent".
  *
- * Prints figures with the targets beside them and a final JSON line. Exits 1 on lost lines (or when
+ * Prints figures with the targets beside them and a final JSON line (also written to --json FILE,
+ * with the rows of `npm run bench`'s report). Exits 1 on lost lines (or when
  * the bench itself fails); missed timing targets only show as MISS. Every agent process, the
  * subscriber process, the database and the temporary folder are removed at the end, on error and on
  * SIGINT/SIGTERM too.
@@ -75,6 +76,7 @@ import { probeIsolation } from '../server/supervisor/isolation.js';
 import {
   cleanUpOnSignal,
   describeMachine,
+  emitResult,
   errorText,
   integerOption,
   killFakeStragglers,
@@ -83,8 +85,10 @@ import {
   pad,
   parseOptionArgs,
   percentile,
+  ratioOf,
   round,
   within,
+  type ReportRow,
 } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
@@ -114,6 +118,7 @@ interface Options {
   subscribers: number[];
   follow: 'one' | 'all';
   databaseUrl?: string;
+  json?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -124,6 +129,7 @@ function parseOptions(argv: string[]): Options {
     subscribers: '1,100,500',
     follow: 'one',
     'database-url': process.env.BENCH_DATABASE_URL || undefined,
+    json: undefined,
   });
   const follow = values.follow;
   if (follow !== 'one' && follow !== 'all') throw new Error(`--follow: expected one or all, got ${follow}`);
@@ -134,6 +140,7 @@ function parseOptions(argv: string[]): Options {
     subscribers: values.subscribers.split(',').map((v) => integerOption('subscribers', v)),
     follow,
     databaseUrl: values['database-url'],
+    json: values.json,
   };
 }
 
@@ -1090,8 +1097,8 @@ async function main(): Promise<void> {
   const at = (side: Side) => runs.find((r) => r.side === side && r.subscribers === TARGET_AT);
   const g = at('graphql');
   const r = at('raw');
-  console.log(
-    JSON.stringify({
+  await emitResult(
+    {
       bench: 'fanout',
       node: process.version,
       cpus: os.availableParallelism(),
@@ -1106,13 +1113,42 @@ async function main(): Promise<void> {
               lost: g.summary.lost,
             }
           : null,
+      rows: reportRows(ordered, lost),
       runs: ordered,
       lost,
       totalS,
       error: fatal ? errorText(fatal) : undefined,
-    }),
+    },
+    options.json,
   );
   if (fatal || lost > 0) process.exitCode = 1;
+}
+
+/** The report's rows: per number of subscribers, delivery against the bare ws broadcast; latency and loss at the target level. */
+function reportRows(runs: RunResult[], lost: number): ReportRow[] {
+  const rows: ReportRow[] = [];
+  for (const g of runs.filter((run) => run.side === 'graphql')) {
+    const r = runs.find((run) => run.side === 'raw' && run.subscribers === g.subscribers);
+    if (!r) continue;
+    const atTarget = g.subscribers === TARGET_AT;
+    const ratio = ratioOf(g.summary.window.deliveredPerSecond, r.summary.window.deliveredPerSecond);
+    rows.push({
+      metric: `lines/s delivered, ${g.agents} agents, ${g.subscribers} subscriber(s)`,
+      product: `${g.summary.window.deliveredPerSecond} lines/s`,
+      baseline: `${r.summary.window.deliveredPerSecond} lines/s (bare ws)`,
+      ratio,
+      ...(atTarget ? { target: `>= ${TARGET_RATIO}x`, met: ratio !== undefined && ratio >= TARGET_RATIO } : {}),
+    });
+    rows.push({
+      metric: `write -> subscriber p99, ${g.subscribers} subscriber(s)`,
+      product: `${g.summary.latency.p99} ms`,
+      baseline: `${r.summary.latency.p99} ms (bare ws)`,
+      ratio: ratioOf(g.summary.latency.p99, r.summary.latency.p99),
+      ...(atTarget ? { target: `<= ${TARGET_P99_MS} ms`, met: g.summary.latency.p99 <= TARGET_P99_MS } : {}),
+    });
+  }
+  rows.push({ metric: 'lines lost (every level, both sides)', product: String(lost), target: '0', met: lost === 0 });
+  return rows;
 }
 
 if (process.argv.includes(SUBSCRIBER_FLAG)) await subscriberProcess();

@@ -3,7 +3,7 @@
  * SKIP LOCKED claim, and enqueue -> RUNNING latency through the whole app, on a real database.
  *
  *   npx tsx bench/scheduler.bench.ts [--agents 8] [--tasks 2000] [--rounds 2]
- *       [--latency-tasks 200] [--latency-agents 4] [--gap-ms 50] [--database-url postgres://...]
+ *       [--latency-tasks 200] [--latency-agents 4] [--gap-ms 50] [--database-url postgres://...] [--json FILE]
  *
  * Database: --database-url, else BENCH_DATABASE_URL, else TEST_DATABASE_URL names a PostgreSQL
  * server on which a fresh database is created for the run and dropped at the end; with none of
@@ -40,8 +40,8 @@
  *    Each sample waits for its task's turn to end, then `gap-ms`, so every sample starts with
  *    all agents idle.
  *
- * Prints figures with the targets beside them and a final JSON line; it asserts nothing about
- * timings. The app (and so every agent process), the database and the temporary folder are
+ * Prints figures with the targets beside them and a final JSON line (also written to --json
+ * FILE, with the rows of `npm run bench`'s report); it asserts nothing about timings. The app (and so every agent process), the database and the temporary folder are
  * removed at the end, on error and on SIGINT/SIGTERM too.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,6 +59,7 @@ import type { AgentStatusChange, Subscription } from '../server/realtime/event-b
 import {
   cleanUpOnSignal,
   describeMachine,
+  emitResult,
   errorText,
   integerOption,
   machineBusyPercent,
@@ -69,6 +70,7 @@ import {
   percentile,
   round,
   within,
+  type ReportRow,
 } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
@@ -99,6 +101,7 @@ interface Options {
   latencyAgents: number;
   gapMs: number;
   databaseUrl?: string;
+  json?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -110,6 +113,7 @@ function parseOptions(argv: string[]): Options {
     'latency-agents': '4',
     'gap-ms': '50',
     'database-url': process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined,
+    json: undefined,
   });
   return {
     agents: integerOption('agents', values.agents),
@@ -119,6 +123,7 @@ function parseOptions(argv: string[]): Options {
     latencyAgents: integerOption('latency-agents', values['latency-agents']),
     gapMs: integerOption('gap-ms', values['gap-ms'], 0),
     databaseUrl: values['database-url'],
+    json: values.json,
   };
 }
 
@@ -746,22 +751,59 @@ async function main(): Promise<void> {
     `\n${totalS} s total; ${liveAfterStop} agent process(es) left after stop` +
       `${exactlyOnce ? '' : '; DUPLICATE OR LOST TASKS SEEN'}${fatal ? `; FAILED: ${errorText(fatal)}` : ''}`,
   );
-  console.log(
-    JSON.stringify({
+  await emitResult(
+    {
       bench: 'scheduler',
       node: process.version,
       cpus: os.availableParallelism(),
       database: kind,
       options: { ...options, databaseUrl: options.databaseUrl ? describeUrl(options.databaseUrl) : undefined },
       targets: { claimRatioMin: TARGET_CLAIM_RATIO, startP50MsMaxOnPostgres: TARGET_START_P50_MS },
+      rows: reportRows(claims, start, kind),
       claims: claims ?? null,
       start: start ?? null,
       exactlyOnce,
       totalS,
       error: fatal ? errorText(fatal) : undefined,
-    }),
+    },
+    options.json,
   );
   if (fatal || !exactlyOnce || liveAfterStop > 0) process.exitCode = 1;
+}
+
+/** The report's rows: claims against the bare SKIP LOCKED claim, exactly-once, enqueue -> start. Targets are for PostgreSQL. */
+function reportRows(claims: ClaimResult | undefined, start: StartResult | undefined, kind: BenchDatabase['kind']): ReportRow[] {
+  const rows: ReportRow[] = [];
+  const onPostgres = (ok: boolean): boolean | null => (kind === 'postgres' ? ok : null);
+  const forPostgres = kind === 'postgres' ? '' : ' (PostgreSQL)';
+  if (claims) {
+    rows.push({
+      metric: `claims/s, ${claims.agents} loops x ${claims.tasksPerRound} tasks, ${claims.scheduler.rounds} round(s)`,
+      product: `${claims.scheduler.claimsPerSecond} claims/s`,
+      baseline: `${claims.raw.claimsPerSecond} claims/s (bare SKIP LOCKED)`,
+      ratio: claims.ratio,
+      target: `>= ${TARGET_CLAIM_RATIO}x${forPostgres}`,
+      met: onPostgres(claims.ratio >= TARGET_CLAIM_RATIO),
+    });
+    const sides = [claims.scheduler, claims.warmup.scheduler];
+    const duplicates = sides.reduce((n, side) => n + side.duplicates, 0);
+    const lost = sides.reduce((n, side) => n + side.lost, 0);
+    rows.push({
+      metric: 'claims exactly once (warm-up included)',
+      product: `${duplicates} duplicate, ${lost} lost`,
+      target: '0, 0',
+      met: claims.exactlyOnce,
+    });
+  }
+  if (start) {
+    rows.push({
+      metric: `enqueue -> RUNNING committed p50, ${start.ok} tasks`,
+      product: `${start.p50Ms} ms (p99 ${start.p99Ms} ms)`,
+      target: `<= ${TARGET_START_P50_MS} ms${forPostgres}`,
+      met: onPostgres(start.p50Ms <= TARGET_START_P50_MS),
+    });
+  }
+  return rows;
 }
 
 await main();

@@ -3,7 +3,7 @@
  * Supervisor, in this one process.
  *
  *   npx tsx bench/supervisor.bench.ts [--agents 10,50,200] [--seconds 10]
- *       [--rate 20] [--spawn-agents 50] [--wave 10] [--watchdog-ms 1000]
+ *       [--rate 20] [--spawn-agents 50] [--wave 10] [--watchdog-ms 1000] [--json FILE]
  *
  * 1. Streaming: for each N, N agents each stream `rate` assistant lines per second (fake CLI
  *    keyword STREAM). Over a `seconds` window: this process's CPU share, RSS per agent,
@@ -16,8 +16,8 @@
  * --watchdog-ms adds what AgentManager's limits watchdog does on top of the Supervisor: one
  * supervisor.liveProcesses() (/proc scan) per interval. Off by default.
  *
- * Prints figures with the targets beside them and a final JSON line; it asserts nothing about
- * timings. Every agent is stopped at the end, on error too, and stragglers are SIGKILLed.
+ * Prints figures with the targets beside them and a final JSON line (also written to --json
+ * FILE, with the rows of `npm run bench`'s report); it asserts nothing about timings. Every agent is stopped at the end, on error too, and stragglers are SIGKILLed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -37,6 +37,7 @@ import { Supervisor } from '../server/supervisor/supervisor.js';
 import {
   cleanUpOnSignal,
   describeMachine,
+  emitResult,
   errorText,
   FAKE_CLAUDE,
   killFakeStragglers,
@@ -47,6 +48,7 @@ import {
   positiveOption,
   round,
   within,
+  type ReportRow,
 } from './support.js';
 
 const MB = 1024 * 1024;
@@ -73,6 +75,7 @@ interface Options {
   spawnAgents: number;
   wave: number;
   watchdogMs: number;
+  json?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -83,6 +86,7 @@ function parseOptions(argv: string[]): Options {
     'spawn-agents': '50',
     wave: '10',
     'watchdog-ms': undefined,
+    json: undefined,
   });
   const whole = (name: 'spawn-agents' | 'wave' | 'watchdog-ms', value: string): number => Math.round(positiveOption(name, value));
   return {
@@ -93,6 +97,7 @@ function parseOptions(argv: string[]): Options {
     wave: whole('wave', values.wave),
     // Off unless given (0 is not a valid value).
     watchdogMs: values['watchdog-ms'] === undefined ? 0 : whole('watchdog-ms', values['watchdog-ms']),
+    json: values.json,
   };
 }
 
@@ -680,21 +685,65 @@ async function main(): Promise<void> {
   if (spawnResult) printSpawn(spawnResult, options);
   const totalS = round((performance.now() - started) / 1000, 1);
   console.log(`\n${totalS} s total; ${stragglers} straggler(s) SIGKILLed at cleanup${fatal ? `; FAILED: ${errorText(fatal)}` : ''}`);
-  console.log(
-    JSON.stringify({
+  await emitResult(
+    {
       bench: 'supervisor',
       node: process.version,
       cpus: os.availableParallelism(),
       options,
       targets: { spawnRatioMin: TARGET_SPAWN_RATIO, rssPerAgentMbMax: TARGET_RSS_PER_AGENT_MB, lagP99MsMaxAt200: TARGET_LAG_P99_MS },
+      rows: reportRows(streaming, spawnResult, options.rate),
       streaming,
       spawn: spawnResult ?? null,
       totalS,
       stragglers,
       error: fatal ? errorText(fatal) : undefined,
-    }),
+    },
+    options.json,
   );
   if (fatal) process.exitCode = 1;
+}
+
+/** The report's rows: spawn against raw spawn, delivery against what the agents offered, the per-agent targets. */
+function reportRows(streaming: StreamResult[], spawn: SpawnResult | undefined, rate: number): ReportRow[] {
+  const rows: ReportRow[] = [];
+  if (spawn) {
+    rows.push({
+      metric: `spawn -> first event, ${spawn.supervisor.agents} agents in waves of ${spawn.wave}`,
+      product: `${spawn.supervisor.agentsPerSecond} agents/s`,
+      baseline: `${spawn.raw.agentsPerSecond} agents/s (raw spawn)`,
+      ratio: spawn.ratio,
+      target: `>= ${TARGET_SPAWN_RATIO}x`,
+      met: spawn.ratio >= TARGET_SPAWN_RATIO,
+    });
+  }
+  for (const r of streaming) {
+    rows.push({
+      metric: `events delivered, ${r.agents} agents x ${rate}/s`,
+      product: `${r.eventsPerSecond} events/s`,
+      baseline: `${r.eventsPerSecondExpected} events/s (offered)`,
+      ratio: r.reach,
+    });
+  }
+  const largest = streaming.filter((r) => r.streaming > 0).at(-1);
+  if (largest) {
+    rows.push({
+      metric: `server RSS per agent, ${largest.agents} agents`,
+      product: `${largest.rssPerAgentMb} MB`,
+      target: `<= ${TARGET_RSS_PER_AGENT_MB} MB`,
+      met: largest.rssPerAgentMb <= TARGET_RSS_PER_AGENT_MB,
+    });
+  }
+  const atTarget = streaming.find((r) => r.agents === TARGET_LAG_AT_AGENTS && r.streaming > 0);
+  if (atTarget) {
+    rows.push({
+      metric: `event-loop lag p99, ${TARGET_LAG_AT_AGENTS} agents streaming`,
+      product: `${atTarget.lagP99Ms} ms`,
+      target: `< ${TARGET_LAG_P99_MS} ms`,
+      met: atTarget.lagP99Ms < TARGET_LAG_P99_MS,
+    });
+  }
+  return rows;
 }
 
 function emptyStream(n: number, error: string): StreamResult {

@@ -3,6 +3,7 @@
  * timeouts, report formatting, and cleanup on Ctrl-C.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -131,4 +132,40 @@ export function machineCpu(): { busy: number; total: number } | undefined {
 export function machineBusyPercent(before: ReturnType<typeof machineCpu>, after: ReturnType<typeof machineCpu>): number {
   if (!before || !after || after.total <= before.total) return NaN;
   return ((after.busy - before.busy) / (after.total - before.total)) * 100;
+}
+
+/**
+ * One line of the benchmark report (`npm run bench`): a product figure beside the baseline
+ * measured in the same run, their ratio, and the target the figure is held to. Figures are
+ * formatted with their unit; `met` is null where the target does not apply to this run.
+ */
+export interface ReportRow {
+  metric: string;
+  product: string;
+  baseline?: string;
+  ratio?: number;
+  target?: string;
+  met?: boolean | null;
+}
+
+/** What every benchmark hands the report: its name, its report rows, and whatever else it measured. */
+export interface BenchResult {
+  bench: string;
+  rows: ReportRow[];
+  [detail: string]: unknown;
+}
+
+/**
+ * Prints the result as the final stdout line (one JSON object) and, with `--json FILE`, writes
+ * the same object to FILE, which is how the report runner collects it.
+ */
+export async function emitResult(result: BenchResult, jsonFile: string | undefined): Promise<void> {
+  const text = JSON.stringify(result);
+  if (jsonFile) await writeFile(jsonFile, `${text}\n`);
+  console.log(text);
+}
+
+/** product / baseline to 3 decimals; undefined without a usable baseline. */
+export function ratioOf(product: number, baseline: number): number | undefined {
+  return Number.isFinite(product) && Number.isFinite(baseline) && baseline > 0 ? round(product / baseline, 3) : undefined;
 }
