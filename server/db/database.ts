@@ -89,7 +89,7 @@ function postgresDialect(options: DatabaseOptions) {
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', (err) => options.logger.error({ err }, 'postgres pool client error'));
   return {
-    dialect: new PostgresDialect({ pool: preparingPool(pool) }) as Dialect,
+    dialect: drainingOnDestroy(new PostgresDialect({ pool: preparingPool(pool) })),
     kind: 'postgres' as const,
     // Kysely's destroy() ends the pool.
     closeDriver: async () => {},

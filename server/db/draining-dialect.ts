@@ -4,10 +4,10 @@ import type { DatabaseConnection, Dialect, Driver } from 'kysely';
 const DRAIN_MS = 5_000;
 
 /**
- * A dialect whose driver, when destroyed, first lets work already holding a connection finish.
- * PGlite has one connection: closing it in the middle of a transaction (started, say, by a
- * reaction to the last committed change of a shutdown) leaves that transaction's next query, and
- * the close itself, waiting forever.
+ * A dialect whose driver, when destroyed, first lets work already holding a connection finish
+ * (a reaction to the last committed change of a shutdown, say). PGlite has one connection:
+ * closing it in the middle of a transaction leaves that transaction's next query, and the close
+ * itself, waiting forever; on PostgreSQL the transaction would fail against a destroyed driver.
  */
 export function drainingOnDestroy(dialect: Dialect): Dialect {
   return {

@@ -454,6 +454,9 @@ export class AgentManager {
         await this.deps.supervisor.stop(agentId);
       }),
     );
+    // The exits are settled by work already queued; what they set off (waking agents for the
+    // tasks they requeued, retries) must not start now.
+    this.deps.queue.close();
     await this.deps.queue.drainAll();
   }
 
