@@ -108,12 +108,20 @@ function preparingPool(pool: pg.Pool) {
   return {
     async connect() {
       const client = await pool.connect();
+      // A connection the server ends while it is checked out (between a transaction's statements)
+      // emits 'error' with nobody listening, which would crash the process; its next statement
+      // fails instead, and the pool drops it on release.
+      const ignoreBrokenConnection = () => {};
+      client.on('error', ignoreBrokenConnection);
       return {
         query(text: string, values: unknown[]) {
           const name = PREPARED_MARK.exec(text)?.[1];
           return name ? client.query({ name, text, values }) : client.query(text, values);
         },
-        release: (error?: Error | boolean) => client.release(error),
+        release: (error?: Error | boolean) => {
+          client.off('error', ignoreBrokenConnection);
+          client.release(error);
+        },
       };
     },
     end: () => pool.end(),
