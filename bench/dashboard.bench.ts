@@ -49,6 +49,7 @@ import {
 } from './support.js';
 
 const TARGET_P95_MS = 100;
+/** The Long Tasks API reports main-thread work longer than this; the browser fixes it, the report names it. */
 const LONG_TASK_MS = 50;
 const SETUP_TIMEOUT_MS = 60_000;
 
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
       },
       { metric: 'agent write -> DOM p50', product: `${dashboard.p50} ms`, baseline: `${bare.p50} ms (bare page)`, ratio: ratioOf(dashboard.p50, bare.p50) },
       {
-        metric: 'main-thread long tasks (> 50 ms) while streaming',
+        metric: `main-thread long tasks (> ${LONG_TASK_MS} ms) while streaming`,
         product: String(dashboard.longTasks),
         baseline: `${bare.longTasks} (bare page)`,
       },

@@ -75,6 +75,7 @@ import { TERMINAL_TASK_STATUSES } from '../server/db/types.js';
 import { probeIsolation } from '../server/supervisor/isolation.js';
 import {
   cleanUpOnSignal,
+  type CleanupStep,
   describeMachine,
   emitResult,
   errorText,
@@ -86,9 +87,10 @@ import {
   parseOptionArgs,
   percentile,
   ratioOf,
-  round,
-  within,
   type ReportRow,
+  round,
+  runCleanupSteps,
+  within,
 } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
@@ -1014,7 +1016,7 @@ async function main(): Promise<void> {
   let cleaned: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaned ??= (async () => {
-      const steps: [string, () => Promise<unknown>][] = [
+      const steps: CleanupStep[] = [
         ['stop the subscriber process', async () => subscribers?.stop()],
         ['close the raw server', () => closeRawServer(bench)],
         ['stop the raw agents', async () => killRawStragglers()],
@@ -1022,13 +1024,7 @@ async function main(): Promise<void> {
         ['drop the database', async () => database?.drop()],
         ['remove the temporary folder', () => rm(root, { recursive: true, force: true })],
       ];
-      for (const [what, step] of steps) {
-        try {
-          await step();
-        } catch (error) {
-          console.error(`cleanup: could not ${what}: ${errorText(error)}`);
-        }
-      }
+      await runCleanupSteps(steps);
     })());
   cleanUpOnSignal('cleaning up', cleanup);
 

@@ -58,6 +58,7 @@ import { newId } from '../server/ids.js';
 import type { AgentStatusChange, Subscription } from '../server/realtime/event-bus.js';
 import {
   cleanUpOnSignal,
+  type CleanupStep,
   describeMachine,
   emitResult,
   errorText,
@@ -68,9 +69,10 @@ import {
   pad,
   parseOptionArgs,
   percentile,
-  round,
-  within,
   type ReportRow,
+  round,
+  runCleanupSteps,
+  within,
 } from './support.js';
 import { createBenchDatabase, describeUrl, startBenchApp, type BenchDatabase } from './bench-app.js';
 
@@ -694,18 +696,12 @@ async function main(): Promise<void> {
   let cleaned: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaned ??= (async () => {
-      const steps: [string, () => Promise<unknown>][] = [
+      const steps: CleanupStep[] = [
         ['stop the app', async () => app?.stop()],
         ['drop the database', async () => database?.drop()],
         ['remove the temporary folder', () => rm(root, { recursive: true, force: true })],
       ];
-      for (const [what, step] of steps) {
-        try {
-          await step();
-        } catch (error) {
-          console.error(`cleanup: could not ${what}: ${errorText(error)}`);
-        }
-      }
+      await runCleanupSteps(steps);
     })());
 
   // Ctrl-C or a kill still stops every agent and drops the database.

@@ -73,13 +73,15 @@ import { createSession, createTask, createWorker, listAgents, rawIdOf, taskState
 import { SubscriberChurn } from './soak-subscribers.js';
 import {
   cleanUpOnSignal,
+  type CleanupStep,
   describeMachine,
   emitResult,
   errorText,
   integerOption,
   parseOptionArgs,
-  round,
   type ReportRow,
+  round,
+  runCleanupSteps,
 } from './support.js';
 
 const MB = 1024 * 1024;
@@ -816,18 +818,12 @@ async function main(): Promise<void> {
   let cleaned: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaned ??= (async () => {
-      const steps: [string, () => Promise<unknown>][] = [
+      const steps: CleanupStep[] = [
         ['stop the server and its agents', async () => soak?.cleanup()],
         ['drop the database', async () => (options.keepDatabase ? undefined : database?.drop())],
         ['remove the temporary folder', () => (options.keepDatabase && database?.kind === 'pglite' ? Promise.resolve() : rm(root, { recursive: true, force: true }))],
       ];
-      for (const [what, step] of steps) {
-        try {
-          await step();
-        } catch (error) {
-          console.error(`cleanup: could not ${what}: ${errorText(error)}`);
-        }
-      }
+      await runCleanupSteps(steps);
     })());
   cleanUpOnSignal('stopping the server', cleanup);
 

@@ -70,6 +70,20 @@ export function describeMachine(): string {
 export const mark = (ok: boolean): string => (ok ? 'ok' : 'MISS');
 export const pad = (value: unknown, width: number): string => String(value).padStart(width);
 
+/** A clean-up step: what it does (for the message when it fails), and the step. */
+export type CleanupStep = [what: string, step: () => Promise<unknown>];
+
+/** Runs every step in order; one that fails is reported and the next still runs. */
+export async function runCleanupSteps(steps: readonly CleanupStep[]): Promise<void> {
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      console.error(`cleanup: could not ${what}: ${errorText(error)}`);
+    }
+  }
+}
+
 /** Ctrl-C or a kill still runs the cleanup (once), then exits 130. */
 export function cleanUpOnSignal(doing: string, cleanup: () => Promise<unknown>): void {
   let interrupted = false;

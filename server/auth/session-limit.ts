@@ -15,7 +15,7 @@ export function visibleSessionIds(principal: Principal): readonly string[] | und
 }
 
 /** Rows the caller may see, in their order (for data loaders: the others read as missing). */
-export function onlyVisible<T>(principal: Principal, rows: readonly T[], sessionIdOf: (row: T) => string): T[] {
-  if (principal.sessionIds === null) return [...rows];
+export function onlyVisible<T>(principal: Principal, rows: readonly T[], sessionIdOf: (row: T) => string): readonly T[] {
+  if (principal.sessionIds === null) return rows;
   return rows.filter((row) => allowsSession(principal, sessionIdOf(row)));
 }

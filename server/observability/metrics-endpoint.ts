@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticator.js';
+import { UNAUTHENTICATED_MESSAGE } from '../http/authentication.js';
 import type { Logger } from '../logger.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
@@ -25,7 +26,7 @@ export async function handleMetrics(
     const principal = await deps.authenticator.authenticate(req.headers.authorization, req.headers.host);
     if (!principal) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer', 'cache-control': 'no-store' });
-      res.end('An API token is required (Authorization: Bearer <token>); this one is missing, unknown or revoked.\n');
+      res.end(`${UNAUTHENTICATED_MESSAGE}\n`);
       return true;
     }
     // The figures span every session, like the systemStatus and metrics queries.

@@ -55,28 +55,22 @@ export class PrometheusMetrics {
       registers,
     }).set({ node_id: sources.nodeId, database: sources.database.kind }, 1);
 
-    const agents: Gauge<'status'> = new Gauge({
-      name: 'acp_agents',
-      help: 'Agents in each status in the whole cluster (read from the shared database at scrape time; every node reports the same value).',
-      labelNames: ['status'],
-      registers,
-      collect: async () => {
-        const counts = await this.readStatusCounts();
-        agents.reset();
-        if (counts) for (const status of AGENT_STATUSES) agents.set({ status }, counts.agents.get(status) ?? 0);
-      },
-    });
-    const tasks: Gauge<'status'> = new Gauge({
-      name: 'acp_tasks',
-      help: 'Tasks in each status in the whole cluster (read from the shared database at scrape time; every node reports the same value).',
-      labelNames: ['status'],
-      registers,
-      collect: async () => {
-        const counts = await this.readStatusCounts();
-        tasks.reset();
-        if (counts) for (const status of TASK_STATUSES) tasks.set({ status }, counts.tasks.get(status) ?? 0);
-      },
-    });
+    // Read from the shared database at scrape time (one count for both): every node reports the same value.
+    const statusGauge = (name: string, what: string, statuses: readonly string[], pick: (counts: StatusCounts) => Map<string, number>) => {
+      const gauge: Gauge<'status'> = new Gauge({
+        name,
+        help: `${what} in each status in the whole cluster (read from the shared database at scrape time; every node reports the same value).`,
+        labelNames: ['status'],
+        registers,
+        collect: async () => {
+          const counts = await this.readStatusCounts();
+          gauge.reset();
+          if (counts) for (const status of statuses) gauge.set({ status }, pick(counts).get(status) ?? 0);
+        },
+      });
+    };
+    statusGauge('acp_agents', 'Agents', AGENT_STATUSES, (counts) => counts.agents);
+    statusGauge('acp_tasks', 'Tasks', TASK_STATUSES, (counts) => counts.tasks);
 
     this.runDuration = new Histogram({
       name: 'acp_run_duration_seconds',

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createSession, createTask, waitForTaskEnd } from '../support/fixtures.js';
+import { currentLogContext } from '../../server/observability/log-context.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Every relation the dashboard follows, nested: one request, resolved through the dataloaders. */
@@ -39,7 +41,8 @@ interface Built {
 
 describe('relations are batched: statements per request do not grow with rows', () => {
   let t: TestApp;
-  const statements: string[] = [];
+  /** Every statement, with the request it ran for (the request id the server keeps in its log context). */
+  const statements: { sql: string; requestId?: string }[] = [];
   const built: Built = { sessions: [], tasks: [] };
 
   beforeAll(async () => {
@@ -47,7 +50,7 @@ describe('relations are batched: statements per request do not grow with rows', 
       agentEnvironment: { ANTHROPIC_API_KEY: 'test-key' },
       environment: { CLAUDE_MAX_AGENTS: '50' },
       onQuery: (event: LogEvent) => {
-        statements.push(event.query.sql);
+        statements.push({ sql: event.query.sql, requestId: currentLogContext()?.requestId });
       },
     });
   });
@@ -101,13 +104,21 @@ describe('relations are batched: statements per request do not grow with rows', 
   }
 
   /**
-   * Runs one request and returns the statements its resolvers issued. Authentication's own look
+   * Runs one request over HTTP and returns the statements issued for it, told apart by its request
+   * id (background work, such as the scheduler's sweep, runs under none). Authentication's own look
    * at the tokens (local mode re-checks every few seconds) is not the resolvers' and comes and goes.
    */
   async function measure(query: string): Promise<{ data: any; sql: string[] }> {
-    const start = statements.length;
-    const data = await t.ok(query);
-    return { data, sql: statements.slice(start).filter((sql) => !/\bapi_tokens\b/.test(sql)) };
+    const requestId = `batching-${randomUUID()}`;
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ query }),
+    });
+    const { data, errors } = (await response.json()) as { data?: any; errors?: unknown };
+    expect(errors).toBeUndefined();
+    const sql = statements.filter((statement) => statement.requestId === requestId).map((statement) => statement.sql);
+    return { data, sql: sql.filter((statement) => !/\bapi_tokens\b/.test(statement)) };
   }
 
   function checkNested(data: any): void {
